@@ -1,0 +1,1 @@
+"""Audit trail of every change made through the services."""

@@ -1,0 +1,1 @@
+"""The clause library (MPDI 6 and 7): versioned clauses, their curation workflow and catalogue."""

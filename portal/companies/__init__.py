@@ -1,0 +1,1 @@
+"""Company profiles of SMEs and social-economy enterprises."""

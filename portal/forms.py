@@ -1,0 +1,33 @@
+"""Form helpers shared by every domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.errors import ValidationError
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (accessible, no script needed)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the matching form fields (the rest at the top).
+
+    Field names are matched as given, then by their last dotted part (``texts.fr`` -> ``fr``).
+    """
+    for field, messages in exc.errors.items():
+        target = None
+        if field:
+            target = getattr(form, field, None) or getattr(form, field.split(".")[-1], None)
+        texts = [str(m) for m in messages]
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + texts
+        else:
+            form.form_errors = list(getattr(form, "form_errors", [])) + texts

@@ -1,0 +1,1 @@
+"""Reference data: CPV 2008 codes, procurement categories, NUTS regions, contracting authorities."""

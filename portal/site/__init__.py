@@ -1,0 +1,1 @@
+"""The site shell: home page, language switch, health check and static help pages."""

@@ -1,0 +1,55 @@
+/* Clausier front-end helpers. Progressive enhancement only: every page works without script. */
+(function () {
+  "use strict";
+
+  // CPV autocomplete: fills the <datalist> of inputs marked data-cpv-autocomplete from the API.
+  function cpvAutocomplete(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) { return; }
+    var timer = null;
+    var last = "";
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      if (q.length < 2 || q === last) { return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        last = q;
+        var lang = document.documentElement.lang || "fr";
+        fetch("/api/v1/cpv?limit=15&q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+          .then(function (data) {
+            list.textContent = "";
+            (data.results || []).forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.code;
+              option.label = item.code + " " + (item.labels[lang] || item.labels.en);
+              option.textContent = option.label;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* the plain form still works */ });
+      }, 200);
+    });
+  }
+
+  // Move the focus to an error summary so screen-reader users hear it first.
+  function focusErrors() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  // Ask before a destructive action: <form data-confirm="message">.
+  function confirmForms() {
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-cpv-autocomplete]").forEach(cpvAutocomplete);
+    focusErrors();
+    confirmForms();
+  });
+})();
