@@ -14,7 +14,7 @@ from portal.accounts.permissions import Permission, access
 from portal.audit.models import AuditEvent
 from portal.db import get_session
 from portal.errors import ValidationError
-from portal.forms import apply_errors
+from portal.forms import apply_errors, choices
 from portal.i18n import _
 from portal.pagination import paginate
 from portal.reference.models import ContractingAuthority
@@ -97,7 +97,7 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
     del form.password
     form.email.render_kw = {"readonly": True}
     if user.role == Role.company:
-        form.role.choices = [(Role.company.value, Role.company.title)]
+        form.role.choices = choices([(Role.company.value, Role.company.title)])
     if form.validate_on_submit():
         try:
             services.update_user(

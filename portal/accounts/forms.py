@@ -15,13 +15,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from portal.accounts.models import Role, Theme
 from portal.companies.models import CompanySize
-from portal.forms import MultiCheckboxField
+from portal.forms import MultiCheckboxField, choices
 from portal.i18n import LANGUAGE_NAMES, _l
 from portal.reference.services import MUNICIPALITIES
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, name) for code, name in LANGUAGE_NAMES.items()]
+def language_choices():  # type: ignore[no-untyped-def]
+    return choices(LANGUAGE_NAMES.items())
 
 
 class LoginForm(FlaskForm):
@@ -79,11 +79,14 @@ class RegisterCompanyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.size.choices = [(s.value, s.title) for s in CompanySize]
-        self.municipality.choices = [("", _l("Outside Brussels / not applicable"))] + [
-            (m.code, f"{m.name_fr} / {m.name_nl}" if m.name_fr != m.name_nl else m.name_fr)
-            for m in MUNICIPALITIES
-        ]
+        self.size.choices = choices((s.value, s.title) for s in CompanySize)
+        self.municipality.choices = choices(
+            [("", _l("Outside Brussels / not applicable"))]
+            + [
+                (m.code, f"{m.name_fr} / {m.name_nl}" if m.name_fr != m.name_nl else m.name_fr)
+                for m in MUNICIPALITIES
+            ]
+        )
 
 
 class ProfileForm(FlaskForm):
@@ -160,9 +163,12 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, authorities=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, r.title) for r in Role if r != Role.company]
-        self.authority_id.choices = [("", _l("— none —"))] + [
-            (str(a.id), a.name_fr if a.name_fr == a.name_nl else f"{a.name_fr} / {a.name_nl}")
-            for a in authorities
-        ]
-        self.themes.choices = [(t.value, t.title) for t in Theme]
+        self.role.choices = choices((r.value, r.title) for r in Role if r != Role.company)
+        self.authority_id.choices = choices(
+            [("", _l("— none —"))]
+            + [
+                (str(a.id), a.name_fr if a.name_fr == a.name_nl else f"{a.name_fr} / {a.name_nl}")
+                for a in authorities
+            ]
+        )
+        self.themes.choices = choices((t.value, t.title) for t in Theme)

@@ -13,7 +13,7 @@ from portal.companies import services
 from portal.companies.models import CompanySize
 from portal.db import get_session
 from portal.errors import ValidationError
-from portal.forms import MultiCheckboxField, apply_errors
+from portal.forms import MultiCheckboxField, apply_errors, choices
 from portal.i18n import _, _l, localized
 from portal.reference.services import MUNICIPALITIES, list_categories
 
@@ -44,12 +44,15 @@ def profile():  # type: ignore[no-untyped-def]
     session = get_session()
     company = services.get_company(session, current_user.company_id)
     form = CompanyForm(obj=company)
-    form.size.choices = [(s.value, s.title) for s in CompanySize]
-    form.municipality.choices = [("", _l("Outside Brussels / not applicable"))] + [
-        (m.code, m.name_fr if m.name_fr == m.name_nl else f"{m.name_fr} / {m.name_nl}")
-        for m in MUNICIPALITIES
-    ]
-    form.sectors.choices = [(c.code, localized(c, "name")) for c in list_categories(session)]
+    form.size.choices = choices((s.value, s.title) for s in CompanySize)
+    form.municipality.choices = choices(
+        [("", _l("Outside Brussels / not applicable"))]
+        + [
+            (m.code, m.name_fr if m.name_fr == m.name_nl else f"{m.name_fr} / {m.name_nl}")
+            for m in MUNICIPALITIES
+        ]
+    )
+    form.sectors.choices = choices((c.code, localized(c, "name")) for c in list_categories(session))
     if form.validate_on_submit():
         try:
             services.update_company(
