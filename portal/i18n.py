@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, flash, g, request
+from flask import Flask, current_app, flash, g, has_request_context, request
 from flask_babel import Babel, get_locale, ngettext
 from flask_babel import format_date as _format_date
 from flask_babel import format_datetime as _format_datetime
@@ -45,6 +45,8 @@ def translation_directories(app: Flask) -> list[str]:
 
 def select_locale() -> str:
     langs = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in langs:
         g.lang_from_query = asked

@@ -97,7 +97,10 @@ def update(cat: CatalogDir) -> dict[str, int]:
         catalog.obsolete.clear()
         if locale == "en":
             for message in catalog:
-                if message.id and not message.string:
+                if message.id and isinstance(message.id, tuple | list):
+                    if not all(message.string or ()):
+                        message.string = tuple(message.id)
+                elif message.id and not message.string:
                     message.string = message.id
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()

@@ -89,7 +89,7 @@ def migrate(url: str) -> None:
     command.upgrade(cfg, "head")
 
 
-def test_config(url: str, tmp_dir: Path, **overrides: Any) -> dict[str, Any]:
+def make_test_config(url: str, tmp_dir: Path, **overrides: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
         "ENV_NAME": "testing",
@@ -107,7 +107,7 @@ def test_config(url: str, tmp_dir: Path, **overrides: Any) -> dict[str, Any]:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url, drop = create_test_database(tmp_path_factory.mktemp("db"), "unit")
     migrate(url)
-    app = create_app(test_config(url, tmp_path_factory.mktemp("boot")))
+    app = create_app(make_test_config(url, tmp_path_factory.mktemp("boot")))
     with app.app_context():
         from portal.db import session_scope
         from portal.reference.services import sync_reference_data
@@ -121,7 +121,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    application = create_app(test_config(database_url, tmp_path_factory.mktemp("app")))
+    application = create_app(make_test_config(database_url, tmp_path_factory.mktemp("app")))
     yield application
     application.extensions["portal.db"].engine.dispose()
 
@@ -247,14 +247,19 @@ def logged_in(make_user, login):  # type: ignore[no-untyped-def]
 
 @pytest.fixture()
 def outbox(app: Flask) -> Callable[[], list[str]]:
-    """Return the mails written to the file outbox so far (newest last)."""
+    """Return the mails written to the file outbox so far (newest last), as decoded text:
+    the headers, a blank line, then the body."""
+    from email import message_from_bytes, policy
 
     def read() -> list[str]:
         folder = Path(app.config["MAIL_OUTBOX_DIR"])
         if not folder.exists():
             return []
-        return [
-            p.read_text() for p in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        ]
+        mails = []
+        for path in sorted(folder.glob("*.eml")):
+            msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+            headers = "\n".join(f"{k}: {v}" for k, v in msg.items())
+            mails.append(f"{headers}\n\n{msg.get_content()}")
+        return mails
 
     return read

@@ -191,11 +191,15 @@ def create_user(
         errors.update(exc.errors)
     if locale not in LANGS:
         errors["locale"] = [_l("Choose French, Dutch or English.")]
+    if "role" not in errors:
+        try:
+            authority_id, clean_themes, company_id = _check_role_links(
+                session, Role(role), authority_id, themes or [], company_id
+            )
+        except ValidationError as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
-    authority_id, clean_themes, company_id = _check_role_links(
-        session, Role(role), authority_id, themes or [], company_id
-    )
     user = User(
         email=email,
         full_name=full_name,

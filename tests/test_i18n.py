@@ -1,0 +1,76 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+
+from portal.i18n import format_money, format_number
+from portal.i18n_tools import check
+
+
+def test_every_ui_string_is_translated_in_french_and_dutch():
+    problems = check()
+    assert problems == [], "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_html_lang_follows_the_chosen_language(client, lang):
+    response = client.get(f"/?lang={lang}")
+    assert f'<html lang="{lang}">'.encode() in response.data
+    assert response.headers["Content-Language"] == lang
+
+
+def test_language_switch_remembers_the_choice(client):
+    response = client.get("/language/nl?next=/categories")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/categories"
+    page = client.get("/categories")
+    assert b'<html lang="nl">' in page.data
+    assert "Schoonmaakdiensten".encode() in page.data
+
+
+def test_language_switch_refuses_external_next(client):
+    response = client.get("/language/fr?next=//evil.example/x")
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_code_gets_a_clear_page(client):
+    response = client.get("/language/klingon")
+    assert response.status_code == 404
+    response = client.get("/?lang=xx")
+    assert response.status_code == 200
+    assert b"xx" in response.data
+
+
+def test_accept_language_picks_dutch(client):
+    response = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9"})
+    assert b'<html lang="nl">' in response.data
+
+
+def test_default_language_is_french(client):
+    response = client.get("/", headers={"Accept-Language": "de"})
+    assert b'<html lang="fr">' in response.data
+
+
+@pytest.mark.parametrize(
+    "lang,money,number",
+    [
+        ("fr", "1\u202f234,50\xa0€", "1\u202f234,5"),
+        ("nl", "€\xa01.234,50", "1.234,5"),
+        ("en", "€1,234.50", "1,234.5"),
+    ],
+)
+def test_amounts_and_numbers_follow_the_locale(app, lang, money, number):
+    with app.test_request_context(), force_locale(lang):
+        assert format_money(Decimal("1234.50")) == money
+        assert format_number(Decimal("1234.5")) == number
+
+
+def test_dates_follow_the_locale(app):
+    from flask_babel import format_date
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert format_date(date(2026, 3, 5), "long") == "5 mars 2026"
+        with force_locale("nl"):
+            assert format_date(date(2026, 3, 5), "long") == "5 maart 2026"
