@@ -26,7 +26,7 @@ def test_language_switch_remembers_the_choice(client):
     assert response.headers["Location"] == "/categories"
     page = client.get("/categories")
     assert b'<html lang="nl">' in page.data
-    assert "Schoonmaakdiensten".encode() in page.data
+    assert b"Schoonmaakdiensten" in page.data
 
 
 def test_language_switch_refuses_external_next(client):

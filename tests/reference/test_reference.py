@@ -138,7 +138,7 @@ def test_municipality_names_in_both_languages():
 def test_category_page_lists_cpv_codes(client):
     response = client.get("/categories/cleaning", headers={"Accept-Language": "nl"})
     assert response.status_code == 200
-    assert "Schoonmaakdiensten".encode() in response.data
+    assert b"Schoonmaakdiensten" in response.data
     assert b"90910000-9" in response.data
 
 
