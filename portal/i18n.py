@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, flash, g, has_request_context, request
@@ -104,6 +105,13 @@ def format_percent(value: Any) -> str:
     return babel_numbers.format_percent(Decimal(str(value)) / 100, locale=locale)
 
 
+def path_without_lang() -> str:
+    """The current path and query string without ``lang``, for the language switch links."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    query = urlencode(args)
+    return request.path + (f"?{query}" if query else "")
+
+
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app))
     babel.init_app(app, locale_selector=select_locale)
@@ -150,5 +158,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         loc=localized,
         current_lang=current_lang,
+        path_without_lang=path_without_lang,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
