@@ -22,7 +22,7 @@ def test_cpv_endpoint_searches_and_validates(client):
     response = client.get("/api/v1/cpv?q=a")
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"]["q"]
-    response = client.get("/api/v1/cpv/12345678-9")
+    response = client.get("/api/v1/cpv/12345678-9", headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "does not exist" in response.get_json()["error"]["fields"]["code"][0]
     detail = client.get("/api/v1/cpv/90911200-8").get_json()
