@@ -61,8 +61,19 @@ def realistic(n: int, seed: int = 42) -> list[Item]:
         if rng.random() < 0.33:
             start = date(2026, rng.randint(1, 12), 1)
             end = date(start.year + rng.randint(1, 4), start.month, 1)
-        items.append(Item(f"it-{k:05d}", f"item {k}", rng.choice(codes), _value(rng),
-                          Decimal(rng.randint(1, 50)), "unit", place, start, end))
+        items.append(
+            Item(
+                f"it-{k:05d}",
+                f"item {k}",
+                rng.choice(codes),
+                _value(rng),
+                Decimal(rng.randint(1, 50)),
+                "unit",
+                place,
+                start,
+                end,
+            )
+        )
     return items
 
 
@@ -82,18 +93,40 @@ def exact_heavy(n: int, seed: int = 7) -> list[Item]:
         division = divisions[min(slot // 20, len(divisions) - 1)]
         codes = by_division[division]
         # With 48 months, a value up to EUR 800,000 is a small-band item (yearly <= 200,000).
-        value = (Decimal(rng.randint(5_000, 700_000)) if k % 2
-                 else Decimal(rng.randint(900_000, 3_000_000)))
-        items.append(Item(f"ex-{k:05d}", f"item {k}", codes[(k * 7) % len(codes)], value,
-                          Decimal(1), "unit", f"Site {k}"))
+        value = (
+            Decimal(rng.randint(5_000, 700_000))
+            if k % 2
+            else Decimal(rng.randint(900_000, 3_000_000))
+        )
+        items.append(
+            Item(
+                f"ex-{k:05d}",
+                f"item {k}",
+                codes[(k * 7) % len(codes)],
+                value,
+                Decimal(1),
+                "unit",
+                f"Site {k}",
+            )
+        )
     return items
 
 
 def one_family(n: int, seed: int = 3) -> list[Item]:
     """Build ``n`` cleaning items at one place: one large label for every strategy."""
     rng = random.Random(seed)
-    return [Item(f"cl-{k:05d}", f"building {k}", "90911200-8", _value(rng), Decimal(1), "m2",
-                 "Schaerbeek") for k in range(n)]
+    return [
+        Item(
+            f"cl-{k:05d}",
+            f"building {k}",
+            "90911200-8",
+            _value(rng),
+            Decimal(1),
+            "m2",
+            "Schaerbeek",
+        )
+        for k in range(n)
+    ]
 
 
 def main() -> None:
@@ -103,13 +136,22 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     thresholds = load_thresholds(default_threshold_paths())
-    options = Options(AuthorityKind.sub_central, ContractType.services, date(2026, 3, 1),
-                      max_lots_per_tenderer=3, combined_bids_allowed=True, coordination_lot=True,
-                      duration_months=48)
+    options = Options(
+        AuthorityKind.sub_central,
+        ContractType.services,
+        date(2026, 3, 1),
+        max_lots_per_tenderer=3,
+        combined_bids_allowed=True,
+        coordination_lot=True,
+        duration_months=48,
+    )
     cpv_index()  # load the CPV list once, as a running portal would have
     print(f"python {sys.version.split()[0]}; runs per scenario: {args.runs}")
-    for name, build in (("realistic", realistic), ("exact-heavy", exact_heavy),
-                        ("one-family", one_family)):
+    for name, build in (
+        ("realistic", realistic),
+        ("exact-heavy", exact_heavy),
+        ("one-family", one_family),
+    ):
         items = build(args.items)
         timings = []
         for _ in range(args.runs):
@@ -122,8 +164,10 @@ def main() -> None:
             f"{p.strategy.value}={len(p.lots)} lots{' exact' if p.is_exact else ''}"
             for p in advice.proposals
         )
-        print(f"{name:12s} items={len(items):5d} median={statistics.median(timings) * 1000:7.1f} ms"
-              f" p95={p95 * 1000:7.1f} ms max={timings[-1] * 1000:7.1f} ms  [{shape}]")
+        print(
+            f"{name:12s} items={len(items):5d} median={statistics.median(timings) * 1000:7.1f} ms"
+            f" p95={p95 * 1000:7.1f} ms max={timings[-1] * 1000:7.1f} ms  [{shape}]"
+        )
 
 
 if __name__ == "__main__":

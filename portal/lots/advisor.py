@@ -63,7 +63,7 @@ says so. Larger hard groups use a deterministic heuristic, with no optimality gu
 1. split the group by label; solve each label exactly when it has at most
    :data:`SUBGROUP_EXACT_LIMIT` items, else pack it with the "longest processing time" rule
    (items by decreasing load into the currently lightest of k lots) for the few k around
-   total / T, keeping the cheapest;
+   (items above T) + (total of the others) / T, keeping the cheapest;
 2. consolidate: repeatedly take the lightest lot under m and merge it with the next lightest
    lot under m or with the lightest other lot, whichever lowers C most, while C drops.
 
@@ -96,8 +96,10 @@ from portal.lots.rules import (
     Procedure,
     Threshold,
     draft_justification,
+    eu_threshold_reached,
     lot_procedures,
     non_division_reasons,
+    procedure_for,
     run_checks,
     sme_capacity,
     thresholds_in_force,
@@ -159,6 +161,12 @@ class Weights:
     mixing: Fraction = Fraction(3, 2)
     #: rho: m = rho x target.
     floor_share: Fraction = Fraction(1, 10)
+
+    def __post_init__(self) -> None:
+        if min(self.lot, self.overload, self.underload, self.mixing) < 0:
+            raise ValueError("objective weights must not be negative")
+        if not 0 < self.floor_share <= 1:
+            raise ValueError("floor_share must be in (0, 1]")
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -281,6 +289,8 @@ class CoordinationLot:
     #: Numbers of the lots it coordinates.
     coordinates: tuple[int, ...]
     value: Decimal | None
+    #: Like every lot outside the small-lots exemption, it follows the aggregate value.
+    procedure: Procedure
     #: What it does (codes for the web layer).
     tasks: tuple[str, ...]
     #: How the other lot holders interact with it (codes for the web layer).
@@ -387,7 +397,9 @@ def validate(
             not isinstance(item.place, str) or not item.place.strip() or len(item.place) > _MAX_TEXT
         ):
             errors.append(FieldError(f"{where}.place", "invalid"))
-        if (item.start is None) != (item.end is None):
+        if any(d is not None and not isinstance(d, date) for d in (item.start, item.end)):
+            errors.append(FieldError(f"{where}.start", "invalid"))
+        elif (item.start is None) != (item.end is None):
             errors.append(
                 FieldError(f"{where}.end" if item.end is None else f"{where}.start", "required")
             )
@@ -434,6 +446,10 @@ def _validate_options(errors: list[FieldError], options: Options) -> None:
     for name in ("target_lot_size", "coordination_value", "turnover_requirement"):
         if getattr(options, name) is not None:
             _check_amount(errors, f"options.{name}", getattr(options, name))
+    target = options.target_lot_size
+    if isinstance(target, Decimal | int) and not isinstance(target, bool) and 0 < target < 1:
+        # The objective works in cents and divides by a tenth of the target.
+        errors.append(FieldError("options.target_lot_size", "too_small", {"min": 1}))
     if options.annex_xiv_services and options.contract_type is not ContractType.services:
         errors.append(FieldError("options.annex_xiv_services", "services_only"))
 
@@ -829,7 +845,9 @@ def _build_proposal(
                 procedure_basis=proc.basis,
             )
         )
-    coordination = _coordination_lot(options, lots)
+    # The coordination lot counts in the aggregate but is never offered the small-lots
+    # exemption: it holds the other lots together, so it follows the aggregate like them.
+    coordination = _coordination_lot(options, lots, _aggregate_procedure(aggregate, thresholds))
     checks = run_checks(
         figures,
         thresholds,
@@ -868,7 +886,14 @@ def _build_proposal(
     )
 
 
-def _coordination_lot(options: Options, lots: Sequence[Lot]) -> CoordinationLot | None:
+def _aggregate_procedure(aggregate: Decimal, thresholds: ApplicableThresholds) -> Procedure:
+    eu = eu_threshold_reached(aggregate, thresholds)
+    return procedure_for(aggregate, thresholds, eu_applies=eu)
+
+
+def _coordination_lot(
+    options: Options, lots: Sequence[Lot], procedure: Procedure
+) -> CoordinationLot | None:
     if not options.coordination_lot or len(lots) < 2:
         return None
     works = options.contract_type is ContractType.works
@@ -891,6 +916,7 @@ def _coordination_lot(options: Options, lots: Sequence[Lot]) -> CoordinationLot 
         number=len(lots) + 1,
         coordinates=tuple(lot.number for lot in lots),
         value=options.coordination_value,
+        procedure=procedure,
         tasks=tasks,
         interactions=interactions,
     )

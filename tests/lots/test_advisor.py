@@ -49,8 +49,18 @@ SPRING_2026 = date(2026, 3, 1)
 
 #: Codes over three divisions and several groups, so hard keys and labels both collide.
 POOL = (
-    "45262500-6", "45261000-4", "45310000-3", "45330000-9", "45442100-8", "45441000-0",
-    "90911200-8", "90919200-4", "90910000-9", "77310000-6", "77311000-3", "77211000-2",
+    "45262500-6",
+    "45261000-4",
+    "45310000-3",
+    "45330000-9",
+    "45442100-8",
+    "45441000-0",
+    "90911200-8",
+    "90919200-4",
+    "90910000-9",
+    "77310000-6",
+    "77311000-3",
+    "77211000-2",
 )
 #: Ixelles/Elsene and the two spellings of the site are the same place.
 PLACES = ("Ixelles", "Elsene", "Uccle", "Jette", "Site Nord", "  site  NORD ")
@@ -80,7 +90,7 @@ def set_partitions(seq: Sequence[str]) -> Iterator[list[list[str]]]:
     for smaller in set_partitions(rest):
         yield [[first], *smaller]
         for k in range(len(smaller)):
-            yield [*smaller[:k], [first, *smaller[k]], *smaller[k + 1:]]
+            yield [*smaller[:k], [first, *smaller[k]], *smaller[k + 1 :]]
 
 
 def brute_force(keys: dict[str, ItemKey], weights: Weights) -> Fraction:
@@ -107,23 +117,34 @@ def brute_force(keys: dict[str, ItemKey], weights: Weights) -> Fraction:
 
 
 @st.composite
-def instances(draw: st.DrawFn, min_items: int = 1, max_items: int = 8
-              ) -> tuple[list[Item], Options]:
-    ids = draw(st.lists(st.text("abcdefgh", min_size=1, max_size=3), min_size=min_items,
-                        max_size=max_items, unique=True))
+def instances(
+    draw: st.DrawFn, min_items: int = 1, max_items: int = 8
+) -> tuple[list[Item], Options]:
+    ids = draw(
+        st.lists(
+            st.text("abcdefgh", min_size=1, max_size=3),
+            min_size=min_items,
+            max_size=max_items,
+            unique=True,
+        )
+    )
     items = []
     for id_ in ids:
-        period = draw(st.none() | st.tuples(
-            st.dates(date(2026, 1, 1), date(2027, 12, 31)), st.integers(30, 1500)))
-        items.append(Item(
-            id=id_,
-            description=f"item {id_}",
-            cpv=draw(st.sampled_from(POOL)),
-            value=D(draw(st.integers(10_000, 300_000_000))) / 100,
-            place=draw(st.none() | st.sampled_from(PLACES)),
-            start=period[0] if period else None,
-            end=period[0] + timedelta(days=period[1]) if period else None,
-        ))
+        period = draw(
+            st.none()
+            | st.tuples(st.dates(date(2026, 1, 1), date(2027, 12, 31)), st.integers(30, 1500))
+        )
+        items.append(
+            Item(
+                id=id_,
+                description=f"item {id_}",
+                cpv=draw(st.sampled_from(POOL)),
+                value=D(draw(st.integers(10_000, 300_000_000))) / 100,
+                place=draw(st.none() | st.sampled_from(PLACES)),
+                start=period[0] if period else None,
+                end=period[0] + timedelta(days=period[1]) if period else None,
+            )
+        )
     opts = options(
         target_lot_size=D(draw(st.integers(20_000, 2_000_000))),
         duration_months=draw(st.none() | st.integers(1, 72)),
@@ -155,8 +176,7 @@ def test_lot_cost_follows_the_documented_formula():
 
 
 def test_item_keys_per_strategy():
-    items = [item("a", "45262500-6", 100_000, place="Elsene"),
-             item("b", "90911200-8", 500_000)]
+    items = [item("a", "45262500-6", 100_000, place="Elsene"), item("b", "90911200-8", 500_000)]
     opts = options(target_lot_size=D(1_000_000))
     trade = item_keys(items, opts, Strategy.trade)
     assert (trade["a"].hard, trade["a"].label, trade["a"].load) == ("45", "452", 10_000_000)
@@ -208,8 +228,12 @@ def test_partition_is_optimal_at_the_exact_limit(seed, strategy):
     rng = random.Random(seed)
     # One CPV division and one place label for half the items, so the hard group has 10 items.
     items = [
-        item(f"x{k}", rng.choice(POOL[:6]), rng.randint(5_000, 900_000),
-             place=rng.choice(("Uccle", "Jette", None)))
+        item(
+            f"x{k}",
+            rng.choice(POOL[:6]),
+            rng.randint(5_000, 900_000),
+            place=rng.choice(("Uccle", "Jette", None)),
+        )
         for k in range(EXACT_LIMIT)
     ]
     opts = options(target_lot_size=D(400_000))
@@ -250,10 +274,12 @@ def test_heuristic_stays_close_to_the_optimum(monkeypatch):
     cases = []
     for _ in range(40):
         n = rng.randint(EXACT_LIMIT + 1, 13)
-        cases.append([
-            item(f"h{k:02d}", rng.choice(POOL[6:9]), int(rng.lognormvariate(11.5, 1.2)) + 1000)
-            for k in range(n)
-        ])
+        cases.append(
+            [
+                item(f"h{k:02d}", rng.choice(POOL[6:9]), int(rng.lognormvariate(11.5, 1.2)) + 1000)
+                for k in range(n)
+            ]
+        )
     opts = options(target_lot_size=D(150_000))
     heuristic = [partition(validate(c, opts), opts, Strategy.trade).cost for c in cases]
     monkeypatch.setattr(advisor, "EXACT_LIMIT", 13)
@@ -287,8 +313,11 @@ def test_trade_keeps_substantial_families_apart():
     advice = advise(RENOVATION, options(**WORKS), THRESHOLDS)
     trade = advice.proposals[0]
     assert trade.strategy is Strategy.trade
-    assert lots_of(trade) == [("masonry", "roofing"), ("electrical", "plumbing"),
-                              ("glazing", "painting")]
+    assert lots_of(trade) == [
+        ("masonry", "roofing"),
+        ("electrical", "plumbing"),
+        ("glazing", "painting"),
+    ]
     assert [lot.cpv for lot in trade.lots] == ["45260000-7", "45300000-0", "45440000-3"]
 
 
@@ -309,7 +338,8 @@ def test_trade_splits_a_family_above_the_target():
 
 def test_size_bands_give_small_items_their_own_lots():
     items = [item("big", "90911200-8", 900_000)] + [
-        item(f"s{k}", "90911200-8", 60_000) for k in range(6)]
+        item(f"s{k}", "90911200-8", 60_000) for k in range(6)
+    ]
     advice = advise(items, options(), THRESHOLDS)
     trade, size = advice.proposals[0], advice.proposals[-1]
     assert size.strategy is Strategy.size
@@ -320,9 +350,11 @@ def test_size_bands_give_small_items_their_own_lots():
 
 
 def test_geography_groups_by_municipality_under_any_name():
-    items = [item("a", "90911200-8", 300_000, place="Ixelles"),
-             item("b", "90911200-8", 300_000, place="Elsene"),
-             item("c", "90911200-8", 300_000, place="Uccle")]
+    items = [
+        item("a", "90911200-8", 300_000, place="Ixelles"),
+        item("b", "90911200-8", 300_000, place="Elsene"),
+        item("c", "90911200-8", 300_000, place="Uccle"),
+    ]
     advice = advise(items, options(target_lot_size=D(700_000)), THRESHOLDS)
     geography = next(p for p in advice.proposals if p.strategy is Strategy.geography)
     assert lots_of(geography) == [("a", "b"), ("c",)]
@@ -336,8 +368,7 @@ def test_no_geography_proposal_without_places():
 
 
 def test_identical_structures_are_listed_once():
-    advice = advise([item("only", "90911200-8", 50_000, place="Jette")], options(),
-                    THRESHOLDS)
+    advice = advise([item("only", "90911200-8", 50_000, place="Jette")], options(), THRESHOLDS)
     assert len(advice.proposals) == 1
     assert advice.proposals[0].also_from == (Strategy.geography, Strategy.size)
 
@@ -361,8 +392,7 @@ def test_buyer_who_does_not_divide_gets_one_lot_and_the_reasons_to_state():
     assert divide.status is CheckStatus.warning
     assert single.justification is not None
     assert "Les travaux relèvent de 3 corps de métier" in single.justification.fr
-    assert "De werken behoren tot 3 nauw met elkaar verweven vakgebieden" \
-        in single.justification.nl
+    assert "De werken behoren tot 3 nauw met elkaar verweven vakgebieden" in single.justification.nl
     assert "The works fall under 3 closely interrelated trades" in single.justification.en
 
 
@@ -407,8 +437,11 @@ def test_large_indivisible_item_is_flagged_for_smes():
     (lot,) = advice.proposals[0].lots
     assert lot.sme_size is CompanySize.large
     assert not lot.is_sme_suitable
-    assert lot.sme_reasons == ("exceeds_sme_capacity", "above_target_lot_size",
-                               "single_indivisible_item")
+    assert lot.sme_reasons == (
+        "exceeds_sme_capacity",
+        "above_target_lot_size",
+        "single_indivisible_item",
+    )
     assert advice.proposals[0].score == D("3.3")
 
 
@@ -431,8 +464,11 @@ def test_below_eu_level_every_lot_follows_the_aggregate():
 
 
 def test_coordination_lot_coordinates_every_lot():
-    advice = advise(RENOVATION, options(coordination_lot=True, coordination_value=D(30_000),
-                                        **WORKS), THRESHOLDS)
+    advice = advise(
+        RENOVATION,
+        options(coordination_lot=True, coordination_value=D(30_000), **WORKS),
+        THRESHOLDS,
+    )
     trade = advice.proposals[0]
     assert trade.coordination is not None
     assert trade.coordination.number == len(trade.lots) + 1
@@ -442,27 +478,30 @@ def test_coordination_lot_coordinates_every_lot():
 
 
 def test_no_coordination_lot_for_a_single_lot():
-    advice = advise(RENOVATION, options(coordination_lot=True, divide=False, **WORKS),
-                    THRESHOLDS)
+    advice = advise(RENOVATION, options(coordination_lot=True, divide=False, **WORKS), THRESHOLDS)
     assert advice.proposals[0].coordination is None
 
 
 def test_checks_follow_the_options():
-    advice = advise(RENOVATION, options(max_lots_per_tenderer=1, combined_bids_allowed=True,
-                                        **WORKS), THRESHOLDS)
+    advice = advise(
+        RENOVATION,
+        options(max_lots_per_tenderer=1, combined_bids_allowed=True, **WORKS),
+        THRESHOLDS,
+    )
     checks = {c.code: c for c in advice.proposals[0].checks if c.lot is None}
     assert checks["max_lots_per_tenderer"].params["precedence"] == (1, 2, 3)
     assert checks["combined_bids"].status is CheckStatus.warning
 
 
 def test_recommendation_prefers_score_then_fewer_lots():
-    items = [item("big", "90911200-8", 1_500_000, place="Uccle"),
-             item("b", "90919200-4", 300_000, place="Jette")]
+    items = [
+        item("big", "90911200-8", 1_500_000, place="Uccle"),
+        item("b", "90919200-4", 300_000, place="Jette"),
+    ]
     advice = advise(items, options(), THRESHOLDS)
     best = advice.proposals[advice.recommended]
     assert best.score == max(p.score for p in advice.proposals)
-    assert all(len(best.lots) <= len(p.lots) for p in advice.proposals
-               if p.score == best.score)
+    assert all(len(best.lots) <= len(p.lots) for p in advice.proposals if p.score == best.score)
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,8 +519,15 @@ def test_same_items_in_any_order_give_the_same_advice(instance, rng):
 
 def test_large_input_is_deterministic_under_shuffling():
     rng = random.Random(5)
-    items = [item(f"i{k:03d}", rng.choice(POOL), rng.randint(1_000, 400_000),
-                  place=rng.choice((*PLACES, None))) for k in range(300)]
+    items = [
+        item(
+            f"i{k:03d}",
+            rng.choice(POOL),
+            rng.randint(1_000, 400_000),
+            place=rng.choice((*PLACES, None)),
+        )
+        for k in range(300)
+    ]
     first = advise(items, options(), THRESHOLDS)
     rng.shuffle(items)
     assert advise(items, options(), THRESHOLDS) == first
@@ -500,8 +546,12 @@ def test_ties_break_by_item_id():
 
 
 def test_assess_reruns_the_checks_on_a_hand_edit():
-    proposal = assess(RENOVATION, options(**WORKS), THRESHOLDS,
-                      [["masonry", "roofing", "painting"], ["electrical", "plumbing", "glazing"]])
+    proposal = assess(
+        RENOVATION,
+        options(**WORKS),
+        THRESHOLDS,
+        [["masonry", "roofing", "painting"], ["electrical", "plumbing", "glazing"]],
+    )
     assert proposal.strategy is Strategy.manual
     assert [lot.value for lot in proposal.lots] == [D(640_000), D(235_000)]
     assert any(c.code == "turnover_cap" and c.lot == 2 for c in proposal.checks)
@@ -517,8 +567,7 @@ def test_assess_of_one_lot_drafts_the_justification():
 
 def test_assess_refuses_lots_that_lose_or_repeat_items():
     with pytest.raises(AdvisorInputError) as caught:
-        assess(RENOVATION, options(**WORKS), THRESHOLDS,
-               [["masonry", "masonry"], ["ghost"], []])
+        assess(RENOVATION, options(**WORKS), THRESHOLDS, [["masonry", "masonry"], ["ghost"], []])
     codes = {(e.field, e.code) for e in caught.value.errors}
     assert ("lots[0]", "duplicate") in codes
     assert ("lots[1]", "unknown_item") in codes
@@ -532,10 +581,12 @@ def test_assess_refuses_lots_that_lose_or_repeat_items():
 
 def test_unknown_cpv_is_a_field_error():
     with pytest.raises(AdvisorInputError) as caught:
-        advise([item("a", "45262500-6", 1000), item("b", "99999999-9", 1000)], options(),
-               THRESHOLDS)
+        advise(
+            [item("a", "45262500-6", 1000), item("b", "99999999-9", 1000)], options(), THRESHOLDS
+        )
     assert [(e.field, e.code, e.params) for e in caught.value.errors] == [
-        ("items[1].cpv", "unknown_cpv", {"code": "99999999-9"})]
+        ("items[1].cpv", "unknown_cpv", {"code": "99999999-9"})
+    ]
 
 
 def test_cpv_without_check_digit_is_completed():
@@ -552,8 +603,15 @@ def test_every_bad_field_is_reported_at_once():
         Item("d", "half period", "45262500-6", D("NaN"), start=date(2026, 2, 1)),
     ]
     with pytest.raises(AdvisorInputError) as caught:
-        validate(bad, options(contract_type=ContractType.works, annex_xiv_services=True,
-                              max_lots_per_tenderer=0, target_lot_size=D(0)))
+        validate(
+            bad,
+            options(
+                contract_type=ContractType.works,
+                annex_xiv_services=True,
+                max_lots_per_tenderer=0,
+                target_lot_size=D(0),
+            ),
+        )
     fields = caught.value.by_field()
     assert [e.code for e in fields["items[0].value"]] == ["not_positive"]
     assert [e.code for e in fields["items[0].description"]] == ["required"]
@@ -578,3 +636,32 @@ def test_publication_date_without_thresholds_raises():
 
     with pytest.raises(NoThresholdInForce):
         advise(RENOVATION, options(publication_date=date(2019, 1, 1), **WORKS), THRESHOLDS)
+
+
+def test_dates_of_the_wrong_type_are_refused():
+    bad = Item("a", "desc", "45262500-6", D(5), start="2026-01-01", end=date(2026, 2, 1))  # type: ignore[arg-type]
+    with pytest.raises(AdvisorInputError) as caught:
+        validate([bad], options())
+    assert [(e.field, e.code) for e in caught.value.errors] == [("items[0].start", "invalid")]
+
+
+def test_target_below_one_euro_is_refused():
+    with pytest.raises(AdvisorInputError) as caught:
+        validate([item("a", "45262500-6", 5)], options(target_lot_size=D("0.004")))
+    assert [e.code for e in caught.value.errors] == ["too_small"]
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [{"lot": Fraction(-1)}, {"floor_share": Fraction(0)}, {"floor_share": Fraction(3, 2)}],
+)
+def test_weights_must_make_sense(weights):
+    with pytest.raises(ValueError):
+        Weights(**weights)
+
+
+def test_coordination_lot_follows_the_aggregate_procedure():
+    items = [item("big", "90911200-8", 600_000), item("small", "77310000-6", 40_000)]
+    trade = advise(items, options(coordination_lot=True), THRESHOLDS).proposals[0]
+    assert trade.coordination is not None
+    assert trade.coordination.procedure is Procedure.eu_publication

@@ -56,8 +56,9 @@ def thresholds() -> list[Threshold]:
 
 
 def in_force(thresholds, on, ctype=ContractType.services, kind=SUB, annex=False):
-    return thresholds_in_force(thresholds, on, contract_type=ctype, authority_kind=kind,
-                               annex_xiv=annex)
+    return thresholds_in_force(
+        thresholds, on, contract_type=ctype, authority_kind=kind, annex_xiv=annex
+    )
 
 
 def lots(*values: int | str) -> list[LotFigures]:
@@ -107,8 +108,9 @@ def test_2026_national_threshold_is_marked_presumed(thresholds):
         (date(2024, 1, 1), ContractType.works, CENTRAL, 5538000, 143000),
     ],
 )
-def test_thresholds_in_force_follow_the_publication_date(thresholds, on, ctype, kind, eu,
-                                                         negotiated):
+def test_thresholds_in_force_follow_the_publication_date(
+    thresholds, on, ctype, kind, eu, negotiated
+):
     applicable = in_force(thresholds, on, ctype, kind)
     assert applicable.eu.amount == eu
     assert applicable.negotiated.amount == negotiated
@@ -116,10 +118,14 @@ def test_thresholds_in_force_follow_the_publication_date(thresholds, on, ctype, 
 
 
 def test_divide_or_explain_threshold_is_the_central_supplies_one(thresholds):
-    assert in_force(thresholds, date(2025, 5, 1), ContractType.works).divide_or_explain.amount \
+    assert (
+        in_force(thresholds, date(2025, 5, 1), ContractType.works).divide_or_explain.amount
         == 143000
-    assert in_force(thresholds, date(2026, 5, 1), ContractType.works).divide_or_explain.amount \
+    )
+    assert (
+        in_force(thresholds, date(2026, 5, 1), ContractType.works).divide_or_explain.amount
         == 140000
+    )
 
 
 def test_annex_xiv_services_use_the_light_regime(thresholds):
@@ -173,8 +179,10 @@ def test_load_refuses_an_unknown_layout(tmp_path: Path):
 )
 def test_load_reports_the_bad_row(tmp_path: Path, cells, message):
     path = tmp_path / "be.csv"
-    header = ("regime,kind,contract_type,authority_type,valid_from,valid_to,amount_eur,"
-              "legal_act,source_status")
+    header = (
+        "regime,kind,contract_type,authority_type,valid_from,valid_to,amount_eur,"
+        "legal_act,source_status"
+    )
     path.write_text(f"{header}\n{cells}\n", encoding="utf-8")
     with pytest.raises(ThresholdDataError, match=message) as caught:
         load_thresholds([path])
@@ -188,10 +196,11 @@ def test_load_reports_the_bad_row(tmp_path: Path, cells, message):
 def test_procedure_boundaries_2025(thresholds):
     th = in_force(thresholds, date(2025, 6, 1))
     assert procedure_for(D("29999.99"), th, eu_applies=False) is Procedure.accepted_invoice
-    assert procedure_for(D(30000), th, eu_applies=False) \
+    assert procedure_for(D(30000), th, eu_applies=False) is Procedure.negotiated_without_publication
+    assert (
+        procedure_for(D("142999.99"), th, eu_applies=False)
         is Procedure.negotiated_without_publication
-    assert procedure_for(D("142999.99"), th, eu_applies=False) \
-        is Procedure.negotiated_without_publication
+    )
     assert procedure_for(D(143000), th, eu_applies=False) is Procedure.national_publication
     assert procedure_for(D(10), th, eu_applies=True) is Procedure.eu_publication
 
@@ -259,8 +268,10 @@ def test_small_lot_limit_is_strict():
 
 
 def test_small_lots_share_may_reach_exactly_twenty_percent():
-    assert small_lots_exemption(lots(20000, 30000, 50000), D(250000), ContractType.services) \
-        == (1, 2)
+    assert small_lots_exemption(lots(20000, 30000, 50000), D(250000), ContractType.services) == (
+        1,
+        2,
+    )
     assert small_lots_exemption(lots(50000, 50000), D(500000), ContractType.services) == (1, 2)
 
 
@@ -277,8 +288,12 @@ def test_small_lots_rule_covers_the_most_lots_possible(values, extra):
     eligible = [f for f in figures if f.value < 80000]
     cap = aggregate * D("0.2")
     best = max(
-        (k for k in range(len(eligible) + 1)
-         for combo in combinations(eligible, k) if sum(f.value for f in combo) <= cap),
+        (
+            k
+            for k in range(len(eligible) + 1)
+            for combo in combinations(eligible, k)
+            if sum(f.value for f in combo) <= cap
+        ),
         default=0,
     )
     assert len(chosen) == best
@@ -367,8 +382,13 @@ def test_divided_contract_needs_no_reasons(thresholds):
 
 @pytest.mark.parametrize(
     ("requirement", "status"),
-    [(None, CheckStatus.ok), ("50000", CheckStatus.ok), ("90000", CheckStatus.info),
-     ("150000", CheckStatus.warning), ("400000.01", CheckStatus.violation)],
+    [
+        (None, CheckStatus.ok),
+        ("50000", CheckStatus.ok),
+        ("90000", CheckStatus.info),
+        ("150000", CheckStatus.warning),
+        ("400000.01", CheckStatus.violation),
+    ],
 )
 def test_turnover_requirement_against_the_cap(requirement, status):
     # Value 200,000 over four years: yearly 50,000; cap 400,000; suggested max 100,000.
@@ -390,9 +410,13 @@ def test_turnover_suggestions_never_exceed_twice_the_value(value, years):
 
 @pytest.mark.parametrize(
     ("yearly", "size", "suitable"),
-    [("1000000", CompanySize.micro, True), ("1000000.01", CompanySize.small, True),
-     ("5000000", CompanySize.small, True), ("5000000.01", CompanySize.medium, False),
-     ("25000000.01", CompanySize.large, False)],
+    [
+        ("1000000", CompanySize.micro, True),
+        ("1000000.01", CompanySize.small, True),
+        ("5000000", CompanySize.small, True),
+        ("5000000.01", CompanySize.medium, False),
+        ("25000000.01", CompanySize.large, False),
+    ],
 )
 def test_sme_capacity_follows_recommendation_2003_361(yearly, size, suitable):
     found, is_suitable, reasons = sme_capacity(D(yearly), D("1e12"))
@@ -409,8 +433,9 @@ def test_sme_capacity_reports_lots_above_the_target():
 def test_threshold_sources_flag_unverified_figures(thresholds):
     check = check_threshold_sources(in_force(thresholds, date(2026, 6, 1)))
     assert check.status is CheckStatus.info
-    assert ("negotiated_without_publication", D(140000)) in [u[:2] for u in
-                                                             check.params["unverified"]]
+    assert ("negotiated_without_publication", D(140000)) in [
+        u[:2] for u in check.params["unverified"]
+    ]
 
 
 def test_run_checks_has_one_turnover_check_per_lot(thresholds):
@@ -425,32 +450,40 @@ def test_run_checks_has_one_turnover_check_per_lot(thresholds):
 
 def test_reasons_for_a_single_trade_small_contract(thresholds):
     th = in_force(thresholds, date(2026, 6, 1))
-    reasons = non_division_reasons(families=1, aggregate=D(60000), yearly_value=D(60000),
-                                   target=D(1000000), thresholds=th)
-    assert reasons == (NonDivisionReason.functional_whole,
-                       NonDivisionReason.disproportionate_cost,
-                       NonDivisionReason.accessible_to_smes)
+    reasons = non_division_reasons(
+        families=1, aggregate=D(60000), yearly_value=D(60000), target=D(1000000), thresholds=th
+    )
+    assert reasons == (
+        NonDivisionReason.functional_whole,
+        NonDivisionReason.disproportionate_cost,
+        NonDivisionReason.accessible_to_smes,
+    )
 
 
 def test_reasons_for_several_trades_above_the_target(thresholds):
     th = in_force(thresholds, date(2026, 6, 1))
-    reasons = non_division_reasons(families=3, aggregate=D(3000000), yearly_value=D(3000000),
-                                   target=D(1000000), thresholds=th)
+    reasons = non_division_reasons(
+        families=3, aggregate=D(3000000), yearly_value=D(3000000), target=D(1000000), thresholds=th
+    )
     assert reasons == (NonDivisionReason.coordination,)
 
 
 def test_justification_is_drafted_in_three_languages():
     draft = draft_justification(
         (NonDivisionReason.coordination, NonDivisionReason.disproportionate_cost),
-        contract_type=ContractType.works, families=3, aggregate=D("125000"),
+        contract_type=ContractType.works,
+        families=3,
+        aggregate=D("125000"),
         yearly_value=D("125000"),
     )
     assert "article 58 de la loi du 17 juin 2016 relative aux marchés publics" in draft.fr
     assert "1° Les travaux relèvent de 3 corps de métier étroitement imbriqués. " in draft.fr
     assert "125\u00a0000,00\u00a0EUR hors TVA" in draft.fr
     assert "artikel 58 van de wet van 17 juni 2016 inzake overheidsopdrachten" in draft.nl
-    assert "2° Gelet op de geraamde waarde van de opdracht (125.000,00\u00a0EUR exclusief btw)" \
+    assert (
+        "2° Gelet op de geraamde waarde van de opdracht (125.000,00\u00a0EUR exclusief btw)"
         in draft.nl
+    )
     assert "(1) The works fall under 3 closely interrelated trades." in draft.en
     assert "between the parties involved.\n(2) Given the estimated value" in draft.en
     assert draft.en.endswith("These reasons are stated in the procurement documents.")
@@ -459,14 +492,18 @@ def test_justification_is_drafted_in_three_languages():
 
 def test_justification_needs_a_reason():
     with pytest.raises(ValueError):
-        draft_justification((), contract_type=ContractType.services, families=1,
-                            aggregate=D(1), yearly_value=D(1))
+        draft_justification(
+            (), contract_type=ContractType.services, families=1, aggregate=D(1), yearly_value=D(1)
+        )
 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("fr", "1\u00a0234\u00a0567,80\u00a0EUR"), ("nl", "1.234.567,80\u00a0EUR"),
-     ("en", "EUR 1,234,567.80")],
+    [
+        ("fr", "1\u00a0234\u00a0567,80\u00a0EUR"),
+        ("nl", "1.234.567,80\u00a0EUR"),
+        ("en", "EUR 1,234,567.80"),
+    ],
 )
 def test_format_eur_per_language(lang, expected):
     assert format_eur(D("1234567.8"), lang) == expected
