@@ -23,10 +23,13 @@ size bands     CPV division and band   CPV group (3 digits)       band "small": 
                                                                   band "large": the target
 =============  ======================  =========================  ============================
 
-An item is in the "small" band when its load is at most target / 5; 5 is the ratio between
-the small- and micro-enterprise turnover ceilings of Recommendation 2003/361/EC (EUR 10M and
-EUR 2M), so the small band makes lots a micro-enterprise can carry. Hand-edited structures and
-the single-lot structure are scored with no hard key, CPV-group labels and the target.
+An item is in the "small" band when its load is at most target / 5. The divisor is the ratio
+between two consecutive SME size classes of Recommendation 2003/361/EC (turnover ceilings
+EUR 10M and EUR 2M): the small band makes lots for firms one size class below those the target
+serves, instead of letting small items vanish into target-size lots. Geography lots may mix
+trades on purpose: a lot per site suits a firm that does everything on that site. Hand-edited
+structures and the single-lot structure are scored with no hard key, CPV-group labels and the
+target.
 
 The **load** ``w(i)`` of an item is its yearly value in cents: its value spread over its period
 (value x 365 / days when the period is longer than a year), else over the dossier's duration
@@ -48,7 +51,7 @@ itself once it removes an overload of a quarter of the target), sigma = 1 and rh
 (a lot under a tenth of the target is wasteful), kappa = 3/2 (mixing families or places).
 Since kappa > lambda, two substantial families stay in separate lots; since
 kappa < lambda + sigma / 2, a family worth less than half of m joins another lot of its hard
-group rather than standing alone. See :class:`Weights`.
+group that has room for it rather than standing alone. See :class:`Weights`.
 
 Exactness
 =========
@@ -139,7 +142,7 @@ class Strategy(enum.StrEnum):
     trade = "trade"
     #: Lots by place: municipality or named site.
     geography = "geography"
-    #: Lots by size band: small items together in micro-enterprise lots.
+    #: Lots by size band: small items in lots one SME size class below the target.
     size = "size"
     #: No division: one lot (the buyer chose not to divide, or nothing else differs).
     single_lot = "single_lot"
@@ -215,9 +218,9 @@ class Options:
     @property
     def target(self) -> Decimal:
         """Return the target lot size in force (the buyer's or the default)."""
-        return (
-            self.target_lot_size if self.target_lot_size is not None else (DEFAULT_TARGET_LOT_SIZE)
-        )
+        if self.target_lot_size is None:
+            return DEFAULT_TARGET_LOT_SIZE
+        return self.target_lot_size
 
 
 @dataclass(frozen=True)
@@ -815,9 +818,10 @@ def _build_proposal(
         LotFigures(number, value, yearly, options.turnover_requirement)
         for number, (_, value, yearly, _) in enumerate(raw, start=1)
     ]
-    aggregate = sum((f.value for f in figures), Decimal(0)) + (
-        options.coordination_value or Decimal(0)
-    )
+    # A coordination lot exists only beside two lots or more; only then does its value count.
+    has_coordination = options.coordination_lot and len(figures) >= 2
+    coordination_value = options.coordination_value if has_coordination else None
+    aggregate = sum((f.value for f in figures), Decimal(0)) + (coordination_value or Decimal(0))
     procedures = lot_procedures(figures, aggregate, thresholds)
     lots = []
     for fig, (lot_items, value, yearly, labels) in zip(figures, raw, strict=True):
@@ -854,7 +858,7 @@ def _build_proposal(
         max_lots_per_tenderer=options.max_lots_per_tenderer,
         combined_bids_allowed=options.combined_bids_allowed,
         coordination_lot=options.coordination_lot,
-        coordination_value=options.coordination_value,
+        coordination_value=coordination_value,
     )
     justification = None
     if len(lots) == 1:

@@ -665,3 +665,13 @@ def test_coordination_lot_follows_the_aggregate_procedure():
     trade = advise(items, options(coordination_lot=True), THRESHOLDS).proposals[0]
     assert trade.coordination is not None
     assert trade.coordination.procedure is Procedure.eu_publication
+
+
+def test_coordination_value_counts_only_with_a_coordination_lot():
+    single = advise(
+        RENOVATION,
+        options(coordination_lot=True, coordination_value=D(50_000), divide=False, **WORKS),
+        THRESHOLDS,
+    ).proposals[0]
+    aggregate = next(c for c in single.checks if c.code == "aggregate_eu_threshold")
+    assert aggregate.params["aggregate"] == single.aggregate == D(875_000)
