@@ -40,6 +40,7 @@ MODEL_MODULES = [
     "portal.reference.models",
     "portal.companies.models",
     "portal.accounts.models",
+    "portal.clauses.models",
 ]
 
 
