@@ -41,6 +41,7 @@ MODEL_MODULES = [
     "portal.companies.models",
     "portal.accounts.models",
     "portal.clauses.models",
+    "portal.tenders.models",
 ]
 
 

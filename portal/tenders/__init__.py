@@ -1,0 +1,1 @@
+"""The tender builder: dossiers, clause selection with pinned versions, Word generation."""
