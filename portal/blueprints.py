@@ -18,6 +18,7 @@ BLUEPRINTS = [
     "portal.reference.views:bp",
     "portal.companies.views:bp",
     "portal.api:bp",
+    "portal.clauses.views:bp",
 ]
 
 #: ``module:attribute`` of each click command or group added to ``flask --app portal``.
@@ -27,11 +28,13 @@ CLI_COMMANDS = [
     "portal.cli:demo_group",
     "portal.accounts.cli:users_group",
     "portal.i18n_tools:i18n_group",
+    "portal.clauses.cli:clauses_group",
 ]
 
 #: ``module:function`` of each idempotent demo loader, called as ``loader(session)``.
 DEMO_LOADERS = [
     "portal.accounts.demo:load",
+    "portal.clauses.demo:load",
 ]
 
 #: Modules whose SQLModel tables make up the schema (imported by Alembic and the tests).

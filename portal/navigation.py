@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from portal.accounts.permissions import AUTHENTICATED, PUBLIC, Permission, can
+from portal.clauses.labels import MENU_LABELS as CLAUSE_LABELS
 from portal.i18n import _l
 
 
@@ -22,9 +23,22 @@ class MenuEntry:
 
 
 MENU: list[MenuEntry] = [
+    MenuEntry("clauses.catalogue", CLAUSE_LABELS["catalogue"], PUBLIC, "/clauses"),
     MenuEntry("reference.categories", _l("Categories"), PUBLIC, "/categories"),
     MenuEntry("reference.cpv", _l("CPV codes"), PUBLIC, "/cpv"),
     MenuEntry("companies.profile", _l("My company"), Permission.edit_own_company, "/company"),
+    MenuEntry(
+        "clauses.workspace",
+        CLAUSE_LABELS["workspace"],
+        Permission.use_helpdesk_workspace,
+        "/helpdesk/clauses",
+    ),
+    MenuEntry(
+        "clauses.mandatory",
+        CLAUSE_LABELS["mandatory"],
+        Permission.mark_mandatory,
+        "/helpdesk/mandatory",
+    ),
     MenuEntry("admin.users", _l("Accounts"), Permission.manage_users, "/admin/users"),
     MenuEntry("admin.audit", _l("Audit trail"), Permission.view_audit, "/admin/audit"),
 ]

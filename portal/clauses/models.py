@@ -313,9 +313,7 @@ class ClauseFeedback(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     kind: FeedbackKind = Field(sa_type=enum_type(FeedbackKind))
     body: str = Field(default="", sa_type=sa.Text)
-    status: FeedbackStatus = Field(
-        sa_type=enum_type(FeedbackStatus), default=FeedbackStatus.open
-    )
+    status: FeedbackStatus = Field(sa_type=enum_type(FeedbackStatus), default=FeedbackStatus.open)
     #: The draft (later the version) a curator started to answer this feedback.
     answered_by_version_id: int | None = Field(default=None, foreign_key="clause_versions.id")
     #: The curator's reply when closing the feedback without a new version.
