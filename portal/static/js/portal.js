@@ -53,3 +53,26 @@
     confirmForms();
   });
 })();
+
+/* Clause editor (portal/clauses): show only the settings of the chosen parameter type. Without
+   script every setting stays visible and the server checks them all the same. */
+(function () {
+  "use strict";
+
+  function paramEditor(fieldset) {
+    var select = fieldset.querySelector("select[name$='-type']");
+    if (!select) { return; }
+    function update() {
+      fieldset.querySelectorAll("[data-param-types]").forEach(function (group) {
+        var types = group.getAttribute("data-param-types").split(" ");
+        group.hidden = types.indexOf(select.value) === -1;
+      });
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-param-editor]").forEach(paramEditor);
+  });
+})();
