@@ -19,6 +19,7 @@ BLUEPRINTS = [
     "portal.companies.views:bp",
     "portal.api:bp",
     "portal.clauses.views:bp",
+    "portal.documents.views:bp",
 ]
 
 #: ``module:attribute`` of each click command or group added to ``flask --app portal``.

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal.accounts.permissions import AUTHENTICATED, PUBLIC, Permission, can
 from portal.clauses.labels import MENU_LABELS as CLAUSE_LABELS
+from portal.documents.views import MENU_LABEL as DOCUMENT_LABEL
 from portal.i18n import _l
 
 
@@ -38,6 +39,12 @@ MENU: list[MenuEntry] = [
         CLAUSE_LABELS["mandatory"],
         Permission.mark_mandatory,
         "/helpdesk/mandatory",
+    ),
+    MenuEntry(
+        "documents.help_page",
+        DOCUMENT_LABEL,
+        Permission.manage_templates,
+        "/help/word-templates",
     ),
     MenuEntry("admin.users", _l("Accounts"), Permission.manage_users, "/admin/users"),
     MenuEntry("admin.audit", _l("Audit trail"), Permission.view_audit, "/admin/audit"),

@@ -81,6 +81,9 @@ BY_ENDPOINT: dict[str, dict[str, Callable[[Session], Any]]] = {
     "clauses.lift_mandatory": {"mandatory_id": _first_id("portal.clauses.models:MandatoryClause")},
     "api.clause": _CLAUSE_CODE,
     "api.clause_version": _CLAUSE_VERSION,
+    # Word template help: Clausier's templates and examples exist in fr and nl.
+    "documents.template_file": {"lang": lambda db: "fr", "key": lambda db: "complete"},
+    "documents.example_output": {"lang": lambda db: "nl"},
 }
 
 #: Endpoints whose GET legitimately redirects even for allowed users (value: why).

@@ -162,7 +162,7 @@ def _loop_guard(ctx: Context, sequence: Iterable[Any]) -> Iterator[Any]:
     for item in sequence:
         budget.left -= 1
         if budget.left < 0:
-            raise SecurityError(f"the template repeats loops more than {MAX_ITERATIONS} times")
+            raise SecurityError("the template repeats its loops too many times")
         yield item
 
 
@@ -276,7 +276,7 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         for chunk in chunks:
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
-                raise SecurityError("the template renders to more than 64 MB")
+                raise SecurityError("the template renders too much text")
             parts.append(chunk)
         return "".join(parts)
 
@@ -317,9 +317,9 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         return compiled
 
     @contextlib.contextmanager
-    def render_guard(self, turns: int = MAX_ITERATIONS) -> Iterator[None]:
+    def render_guard(self, turns: int | None = None) -> Iterator[None]:
         """Give the renderings inside the block one shared budget of loop turns."""
-        token = _BUDGET.set(_Budget(turns))
+        token = _BUDGET.set(_Budget(MAX_ITERATIONS if turns is None else turns))
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ document was handed out.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 from collections.abc import Mapping
@@ -38,6 +39,8 @@ TEMPLATE_FIELD = "template"
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: Date of the core properties when a context has no ``generated_on``.
 _FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+#: The core properties docxtpl renders as templates (DocxTemplate.render_properties).
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 #: Errors a template can cause while rendering (data of the wrong type in a filter...).
 _RENDER_ERRORS = (
     TemplateError,
@@ -151,6 +154,12 @@ def _fix_core_properties(document: DocxTemplate, generated_on: Any) -> None:
     except FormattingError:
         stamp = _FALLBACK_DATE
     props = document.docx.core_properties
+    # docxtpl renders these properties with our escaping environment, then python-docx
+    # escapes them again when it writes core.xml: undo the first escaping.
+    for name in _RENDERED_PROPERTIES:
+        value = getattr(props, name)
+        if value:
+            setattr(props, name, html.unescape(value))
     props.created = stamp
     props.modified = stamp
     props.last_modified_by = "Clausier"

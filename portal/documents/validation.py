@@ -33,6 +33,7 @@ from typing import Any
 
 import docx
 from docxtpl import DocxTemplate
+from flask_babel import lazy_ngettext
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from lxml import etree
@@ -191,7 +192,6 @@ MESSAGES = {
     "misplaced": N_(
         "The tag “%(tag)s” is not inside a matching “if” or “for” (paragraph: “%(paragraph)s”)."
     ),
-    "more": N_("… and %(count)s more problems."),
     "no_tags": N_("The template has no tags: every document made from it will be identical."),
 }
 
@@ -238,7 +238,10 @@ class _Problems:
             return
         shown = self.messages[:MAX_MESSAGES]
         if len(self.messages) > MAX_MESSAGES:
-            shown.append(_message("more", count=len(self.messages) - MAX_MESSAGES))
+            hidden = len(self.messages) - MAX_MESSAGES
+            shown.append(
+                lazy_ngettext("… and %(num)d more problem.", "… and %(num)d more problems.", hidden)
+            )
         raise ValidationError({TEMPLATE_FIELD: shown})
 
 
