@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 
 import click
-
 from sqlmodel import Session, select
 
 from portal.accounts.demo import demo_user

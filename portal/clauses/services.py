@@ -66,10 +66,11 @@ dict[Placement, list[ClauseVersion]]``
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -392,16 +393,28 @@ def _touch_languages(
             setattr(version, f"{lang}_changed_at", now)
 
 
+STALE_MESSAGE = _l(
+    "Someone else saved this draft while you were editing it. Your changes were "
+    "not saved: reload the draft, then make them again."
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stale_as_conflict(func: F) -> F:
+    """Turn SQLAlchemy's optimistic-locking failure (at any flush) into a Conflict."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StaleDataError:
+            raise Conflict(STALE_MESSAGE) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(
-            _l(
-                "Someone else saved this draft while you were editing it. Your changes were "
-                "not saved: reload the draft, then make them again."
-            )
-        ) from None
+    session.flush()
 
 
 def next_code(session: Session, family: Family, categories: Sequence[str]) -> str:
@@ -481,6 +494,7 @@ def _new_version(
     return version
 
 
+@stale_as_conflict
 def start_draft(
     session: Session, *, actor: Any, code: str, feedback_id: int | None = None
 ) -> ClauseVersion:
@@ -525,6 +539,7 @@ def start_draft(
     return version
 
 
+@stale_as_conflict
 def update_draft(
     session: Session, *, actor: Any, version_id: int, data: dict[str, Any], lock_version: int
 ) -> ClauseVersion:
@@ -546,12 +561,7 @@ def update_draft(
     if not can_edit(actor, version):
         raise PermissionDenied(_l("You may not edit this draft."))
     if int(lock_version) != version.lock_version:
-        raise Conflict(
-            _l(
-                "Someone else saved this draft while you were editing it. Your changes were "
-                "not saved: reload the draft, then make them again."
-            )
-        )
+        raise Conflict(STALE_MESSAGE)
     if str(data.get("family") or version.family.value) != version.family.value:
         raise ValidationError.single("family", _l("The family of a clause cannot change."))
     data = {**data, "family": version.family.value}
@@ -577,6 +587,7 @@ def update_draft(
     return version
 
 
+@stale_as_conflict
 def submit_version(session: Session, *, actor: Any, version_id: int) -> ClauseVersion:
     """Send a draft to review (curators only); FR and NL must be complete.
 
@@ -605,6 +616,7 @@ def submit_version(session: Session, *, actor: Any, version_id: int) -> ClauseVe
     return version
 
 
+@stale_as_conflict
 def publish_version(session: Session, *, actor: Any, version_id: int) -> ClauseVersion:
     """Publish a version in review; the previous version becomes superseded.
 
@@ -691,6 +703,7 @@ def _set_status(
     )
 
 
+@stale_as_conflict
 def reject_version(session: Session, *, actor: Any, version_id: int, comment: str) -> ClauseVersion:
     """Send a version in review back to draft, with the reason.
 
@@ -714,6 +727,7 @@ def reject_version(session: Session, *, actor: Any, version_id: int, comment: st
     return version
 
 
+@stale_as_conflict
 def retire_clause(session: Session, *, actor: Any, code: str, reason: str) -> ClauseVersion:
     """Withdraw a clause: its published version becomes retired (readable, not proposed).
 
@@ -750,6 +764,7 @@ def _comment_text(raw: str, field: str, limit: int = MAX_COMMENT) -> str:
     return text
 
 
+@stale_as_conflict
 def add_comment(session: Session, *, actor: Any, version_id: int, body: str) -> ClauseComment:
     """Comment on a draft or a version in review (experts and curators of the family).
 
@@ -856,6 +871,7 @@ def _require_feedback_curator(actor: Any, feedback: ClauseFeedback) -> None:
     _require_theme(actor, feedback.family)
 
 
+@stale_as_conflict
 def close_feedback(session: Session, *, actor: Any, feedback_id: int, reply: str) -> ClauseFeedback:
     """Close feedback without a new version, with a reply the buyer sees.
 
@@ -883,6 +899,7 @@ def close_feedback(session: Session, *, actor: Any, feedback_id: int, reply: str
     return feedback
 
 
+@stale_as_conflict
 def start_draft_from_feedback(session: Session, *, actor: Any, feedback_id: int) -> ClauseVersion:
     """Answer feedback with a new draft of its clause (or the draft already open).
 

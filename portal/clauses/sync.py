@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, select
 
+from portal.audit.services import record
 from portal.clauses import content, schema, services
 from portal.clauses.models import Clause, ClauseVersion, VersionStatus
 from portal.clauses.vocabulary import Ambition, Family, Placement
@@ -229,6 +230,14 @@ def _publish_file(
             if getattr(version, f"{lang}_changed_at") is None:
                 setattr(version, f"{lang}_changed_at", getattr(current, f"{lang}_changed_at"))
     session.flush()
+    record(
+        session,
+        actor=None,
+        action="clause.version.loaded",
+        entity_type="clause",
+        entity_id=clause.id,
+        data={"version_id": version.id, "source": "clauses sync", "file": f"{clause.code}.yaml"},
+    )
     services._set_status(session, version, VersionStatus.in_review, None, source="clauses sync")
     version.submitted_at = now
     services._publish(session, version, None)
