@@ -433,11 +433,13 @@ def table(
     rows: Sequence[Sequence[Cell]],
     widths: Sequence[float],
     row_height: float | None = None,
+    numeric: Sequence[int] = (),
 ) -> Table:
     """Add a Table Grid table with a shaded, repeated header row.
 
     A row whose only cell is a string starting with ``{%tr`` becomes a docxtpl row tag.
-    A cell is text, pieces, or a function that writes the cell's paragraphs.
+    A cell is text, pieces, or a function that writes the cell's paragraphs. Columns listed
+    in ``numeric`` (amounts, weights) are right-aligned.
     """
     grid = doc.add_table(rows=1, cols=len(headers))
     grid.style = doc.styles["Table Grid"]
@@ -457,6 +459,10 @@ def table(
                 content(cell)
             else:
                 _fill_cell(cell, content, "Table Text")
+    for row in grid.rows:
+        for column in numeric:
+            for para in row.cells[column].paragraphs:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if row_height:
         # Rows of a form to fill in by hand.
         for row in grid.rows[1:]:
@@ -725,6 +731,7 @@ def selection_award(doc: Document, lang: str, standalone: bool) -> None:
             [[(t["total"], "b")], "", [("{{ weights.total }}", "b"), (t["points"], "b")]],
         ],
         [9.5, 4.5, 2.6],
+        numeric=(2,),
     )
     paragraph(doc, "")
     paragraph(doc, t["price_rule"])
@@ -782,6 +789,7 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
             [[(t["total"], "b")], "", "", [("{{ lots.total_value|money }}", "b")]],
         ],
         [1.6, 8.6, 3.4, 3.0],
+        numeric=(3,),
     )
     heading(doc, t["turnover_title"], 2)
     paragraph(doc, t["turnover_intro"])
@@ -802,6 +810,7 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
             ["{%tr endfor %}"],
         ],
         [1.6, 3.2, 3.6, 3.0, 5.2],
+        numeric=(1, 2, 3),
     )
     heading(doc, t["max_lots_title"], 2)
     tag(doc, "if lots.max_lots_per_tenderer")
