@@ -264,7 +264,13 @@ def validate_template(
     assert template is not None  # for the type checker: problems were raised otherwise
     units = list(_text_units(template, parts))
     analysis = _Analysis(problems)
+    previous = ""
     for unit in units:
+        # Each part (body, each header...) and each core property is a template of its own:
+        # a block opened in one cannot be closed in another.
+        if unit.part != previous or unit.part == "docProps/core.xml":
+            analysis.finish()
+            previous = unit.part
         analysis.check_unit(unit)
     analysis.finish()
     problems.raise_if_any()
@@ -530,11 +536,11 @@ class _Analysis:
                 self.problems.add(
                     "not_alone", tag=self._tag, rest=shorten(leftover or " ".join(others), 60)
                 )
-        self.check_statement(body.strip().strip("-+").strip(), tag)
+        self.check_statement(body.strip().strip("-+").strip())
 
     # -- statements and block structure ---------------------------------------------------
 
-    def check_statement(self, statement: str, tag: str) -> None:
+    def check_statement(self, statement: str) -> None:
         keyword, _, rest = statement.partition(" ")
         keyword = keyword.strip()
         forbidden = set(FORBIDDEN_NODES.values()) | {"from", "do"}
@@ -547,15 +553,15 @@ class _Analysis:
                 self.check_expression("{{ " + rest + " }}")
             return
         if keyword in _OPENERS:
-            self.open_block(keyword, rest, tag)
+            self.open_block(keyword, rest)
         elif keyword in _MIDDLES:
-            self.middle_block(keyword, rest, tag)
+            self.middle_block(keyword, rest)
         elif keyword in _CLOSERS:
-            self.close_block(keyword, tag)
+            self.close_block(keyword)
         else:
             self._add("unknown_statement")
 
-    def open_block(self, keyword: str, rest: str, tag: str) -> None:
+    def open_block(self, keyword: str, rest: str) -> None:
         frame = _Frame(keyword, self._tag, self._paragraph)
         if keyword == "for":
             tree = self.parse("{% for " + rest + " %}{% endfor %}")
@@ -586,7 +592,7 @@ class _Analysis:
                 self.infer(tree.body[0].filter)
         self.stack.append(frame)
 
-    def middle_block(self, keyword: str, rest: str, tag: str) -> None:
+    def middle_block(self, keyword: str, rest: str) -> None:
         if not self.stack or self.stack[-1].keyword not in _MIDDLES[keyword]:
             self._add("misplaced")
             return
@@ -598,7 +604,7 @@ class _Analysis:
             # A for loop's else runs when the sequence is empty: no loop variables there.
             self.stack[-1].names = {}
 
-    def close_block(self, keyword: str, tag: str) -> None:
+    def close_block(self, keyword: str) -> None:
         wanted = _CLOSERS[keyword]
         if not self.stack:
             self._add("closes_nothing")

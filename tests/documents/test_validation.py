@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx
 import pytest
 from flask import Flask
 
@@ -313,3 +314,19 @@ def test_messages_are_shown_in_the_users_language(app: Flask) -> None:
         )
     with app.test_request_context("/?lang=nl"):
         assert str(message).startswith("Onbekende variabele ‘dossier.titel’")
+
+
+def test_tags_in_headers_and_properties_are_checked_too() -> None:
+    doc = docx.Document()
+    doc.add_paragraph("{{ dossier.title }}")
+    doc.sections[0].header.paragraphs[0].text = "Réf. {{ dossier.refrence }}"
+    doc.core_properties.title = "{{ dossier.titel }}"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    messages = problems(buffer.getvalue())
+    assert messages == [
+        "Unknown variable “dossier.refrence” in the tag “{{ dossier.refrence }}” "
+        "(paragraph: “Réf. {{ dossier.refrence }}”).",
+        "Unknown variable “dossier.titel” in the tag “{{ dossier.titel }}” "
+        "(paragraph: “{{ dossier.titel }}”).",
+    ]
