@@ -20,6 +20,7 @@ BLUEPRINTS = [
     "portal.api:bp",
     "portal.clauses.views:bp",
     "portal.documents.views:bp",
+    "portal.tenders.views:bp",
 ]
 
 #: ``module:attribute`` of each click command or group added to ``flask --app portal``.
@@ -30,12 +31,14 @@ CLI_COMMANDS = [
     "portal.accounts.cli:users_group",
     "portal.i18n_tools:i18n_group",
     "portal.clauses.cli:clauses_group",
+    "portal.tenders.cli:documents_group",
 ]
 
 #: ``module:function`` of each idempotent demo loader, called as ``loader(session)``.
 DEMO_LOADERS = [
     "portal.accounts.demo:load",
     "portal.clauses.demo:load",
+    "portal.tenders.demo:load",
 ]
 
 #: Modules whose SQLModel tables make up the schema (imported by Alembic and the tests).

@@ -12,6 +12,7 @@ from portal.accounts.permissions import AUTHENTICATED, PUBLIC, Permission, can
 from portal.clauses.labels import MENU_LABELS as CLAUSE_LABELS
 from portal.documents.views import MENU_LABEL as DOCUMENT_LABEL
 from portal.i18n import _l
+from portal.tenders.labels import MENU_LABEL as TENDER_LABEL
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("reference.categories", _l("Categories"), PUBLIC, "/categories"),
     MenuEntry("reference.cpv", _l("CPV codes"), PUBLIC, "/cpv"),
     MenuEntry("companies.profile", _l("My company"), Permission.edit_own_company, "/company"),
+    MenuEntry("tenders.index", TENDER_LABEL, Permission.manage_dossiers, "/tenders"),
     MenuEntry(
         "clauses.workspace",
         CLAUSE_LABELS["workspace"],

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from portal.clauses.vocabulary import ParamType
 from portal.i18n import _l
@@ -67,10 +67,21 @@ class DossierForm(FlaskForm):
             "spellcheck": "false",
         },
     )
-    additional_cpv = TextAreaField(
-        _l("Additional CPV codes"),
-        description=_l("Optional. One code per line, or separated by commas."),
-        render_kw={"rows": 3, "spellcheck": "false"},
+    additional_cpv = FieldList(
+        StringField(
+            _l("Additional CPV code"),
+            render_kw={
+                "maxlength": 120,
+                "autocomplete": "off",
+                "data-cpv-autocomplete": "",
+                "list": "additional-cpv-list",
+                "spellcheck": "false",
+            },
+        ),
+        label=_l("Additional CPV codes"),
+        description=_l("Optional. One code per box; empty boxes are ignored."),
+        min_entries=3,
+        max_entries=30,
     )
     estimated_value = StringField(
         _l("Estimated value excluding VAT (euro)"),
@@ -100,7 +111,7 @@ class DossierForm(FlaskForm):
     lock_version = HiddenField()
 
     def data_for_service(self) -> dict[str, Any]:
-        return {
+        data = {
             name: getattr(self, name).data
             for name in (
                 "title",
@@ -116,6 +127,8 @@ class DossierForm(FlaskForm):
                 "reference",
             )
         }
+        data["additional_cpv"] = [code for code in data["additional_cpv"] or [] if code]
+        return data
 
 
 class GenerateForm(FlaskForm):

@@ -185,29 +185,31 @@ def list_dossiers(
             .where(GeneratedDocument.id.in_(newest))
         ):
             last[doc.dossier_id] = doc
-    authorities = _by_id(session, ContractingAuthority, {d.authority_id for d in dossiers})
-    categories = _by_id(session, ProcurementCategory, {d.category_id for d in dossiers})
+    authorities = rows_by_id(session, ContractingAuthority, {d.authority_id for d in dossiers})
+    categories = rows_by_id(session, ProcurementCategory, {d.category_id for d in dossiers})
     result.items = [
         DossierRow(
             dossier=d,
             authority=authorities[d.authority_id],
             category=categories[d.category_id],
             last_document=last.get(d.id),
-            generation=_generation_status(d, last.get(d.id)),
+            generation=generation_status(d, last.get(d.id)),
         )
         for d in dossiers
     ]
     return result
 
 
-def _by_id(session: Session, model: Any, ids: Iterable[int]) -> dict[int, Any]:
-    wanted = list(ids)
+def rows_by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
+    """Rows of ``model`` by id, in one query (list pages)."""
+    wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
     return {row.id: row for row in session.exec(select(model).where(model.id.in_(wanted)))}
 
 
-def _generation_status(dossier: Dossier, document: GeneratedDocument | None) -> str:
+def generation_status(dossier: Dossier, document: GeneratedDocument | None) -> str:
+    """``never``, ``current`` (the document reflects the dossier as it is) or ``outdated``."""
     if document is None:
         return "never"
     return "current" if document.dossier_revision == dossier.lock_version else "outdated"
@@ -754,19 +756,22 @@ def clause_board(
     :raises NotFound: no such dossier for this actor.
     """
     dossier = get_dossier(session, actor=actor, dossier_id=dossier_id)
-    return _board(session, dossier, today=today, with_diffs=with_diffs)
+    return build_board(session, dossier, today=today, with_diffs=with_diffs)
 
 
-def _board(
+def build_board(
     session: Session, dossier: Dossier, *, today: date | None = None, with_diffs: bool = True
 ) -> Board:
+    """The clause board of a dossier already checked with :func:`get_dossier`."""
     category = _category_code(session, dossier)
     cpv_codes = [dossier.main_cpv, *(dossier.additional_cpv or [])]
     proposed = clauses.proposed_versions(session, category=category, cpv_codes=cpv_codes)
     day = mandatory_day(dossier, today)
     mandatory = {v.code: v for v in clauses.mandatory_versions(session, category=category, on=day)}
     selections = _selections(session, dossier)
-    pinned_versions = _by_id(session, ClauseVersion, {s.version_id for s in selections.values()})
+    pinned_versions = rows_by_id(
+        session, ClauseVersion, {s.version_id for s in selections.values()}
+    )
 
     shown: dict[str, tuple[ClauseVersion, bool]] = {}
     for versions in proposed.values():
@@ -913,7 +918,7 @@ def save_selection(
     """
     dossier = get_dossier(session, actor=actor, dossier_id=dossier_id)
     _check_lock(dossier, lock_version)
-    board = _board(session, dossier, today=today, with_diffs=False)
+    board = build_board(session, dossier, today=today, with_diffs=False)
     errors: dict[str, list[Any]] = {}
 
     def err(name: str, message: Any) -> None:
@@ -1276,11 +1281,12 @@ def upgrade_preview(
 
 def generation_problems(session: Session, dossier: Dossier, today: date | None = None) -> list[Any]:
     """What prevents generating documents for the dossier (empty when it is ready)."""
-    board = _board(session, dossier, today=today, with_diffs=False)
-    return _problems(board)
+    board = build_board(session, dossier, today=today, with_diffs=False)
+    return board_problems(board)
 
 
-def _problems(board: Board) -> list[Any]:
+def board_problems(board: Board) -> list[Any]:
+    """What prevents generation, from an already built board."""
     problems: list[Any] = []
     total = board.weights_total
     if total != 100:
@@ -1478,7 +1484,7 @@ def dossier_history(session: Session, *, actor: Any, dossier_id: int) -> list[Hi
     """
     dossier = get_dossier(session, actor=actor, dossier_id=dossier_id)
     events = events_for(session, "dossier", dossier.id)
-    users = _by_id(session, User, {e.actor_id for e in events if e.actor_id})
+    users = rows_by_id(session, User, {e.actor_id for e in events if e.actor_id})
     return [
         HistoryEntry(e.occurred_at, users.get(e.actor_id), e.action, dict(e.data or {}))
         for e in events
