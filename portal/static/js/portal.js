@@ -76,3 +76,49 @@
     document.querySelectorAll("[data-param-editor]").forEach(paramEditor);
   });
 })();
+
+/* Tender builder (portal/tenders): on the clause page, the live total of the award weights and
+   the justification of a mandatory criterion shown only while it is being removed. The page
+   works the same without script: the server checks and reports both. */
+(function () {
+  "use strict";
+
+  function liveTotal(form) {
+    var output = document.getElementById("tb-live-total");
+    var price = form.querySelector("#price_weight");
+    if (!output || !price) { return; }
+    function update() {
+      var total = parseInt(price.value, 10) || 0;
+      form.querySelectorAll(".tb-clause").forEach(function (clause) {
+        var include = clause.querySelector(".tb-include input[type=checkbox]");
+        var weight = clause.querySelector(".tb-weight input");
+        if (include && weight && include.checked) { total += parseInt(weight.value, 10) || 0; }
+      });
+      var ok = total === 100;
+      output.textContent = output.getAttribute(ok ? "data-ok" : "data-wrong").replace("{total}", String(total));
+      output.className = "tb-live " + (ok ? "tb-live-ok" : "tb-live-wrong");
+      output.hidden = false;
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    update();
+  }
+
+  function justifications(form) {
+    form.querySelectorAll(".tb-clause.tb-mandatory").forEach(function (clause) {
+      var include = clause.querySelector(".tb-include input[type=checkbox]");
+      var box = clause.querySelector(".tb-justification");
+      if (!include || !box || box.classList.contains("has-error")) { return; }
+      function sync() { box.hidden = include.checked; }
+      include.addEventListener("change", sync);
+      sync();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("selection-form");
+    if (!form) { return; }
+    liveTotal(form);
+    justifications(form);
+  });
+})();
