@@ -32,6 +32,7 @@ CLI_COMMANDS = [
     "portal.i18n_tools:i18n_group",
     "portal.clauses.cli:clauses_group",
     "portal.tenders.cli:documents_group",
+    "portal.lots.cli:lots_group",
 ]
 
 #: ``module:function`` of each idempotent demo loader, called as ``loader(session)``.
@@ -39,6 +40,7 @@ DEMO_LOADERS = [
     "portal.accounts.demo:load",
     "portal.clauses.demo:load",
     "portal.tenders.demo:load",
+    "portal.lots.demo:load",
 ]
 
 #: Modules whose SQLModel tables make up the schema (imported by Alembic and the tests).
@@ -49,6 +51,7 @@ MODEL_MODULES = [
     "portal.accounts.models",
     "portal.clauses.models",
     "portal.tenders.models",
+    "portal.lots.models",
 ]
 
 

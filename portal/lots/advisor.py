@@ -804,6 +804,7 @@ def _build_proposal(
     thresholds: ApplicableThresholds,
     cost: Fraction,
     is_exact: bool,
+    keep_order: bool = False,
 ) -> Proposal:
     target = options.target
     raw = []
@@ -812,8 +813,10 @@ def _build_proposal(
         value = sum((Decimal(item.value) for item in lot_items), Decimal(0))
         yearly = sum((yearly_value(item, options) for item in lot_items), Decimal(0))
         raw.append((lot_items, value, yearly, _lot_labels(strategy, lot_items)))
-    # Lot order: by first label, then the larger lots first, then by first item id.
-    raw.sort(key=lambda r: (r[3][0], -r[1], r[0][0].id))
+    # Lot order: by first label, then the larger lots first, then by first item id; or, for a
+    # structure edited by hand, the buyer's own order (``keep_order``).
+    if not keep_order:
+        raw.sort(key=lambda r: (r[3][0], -r[1], r[0][0].id))
     figures = [
         LotFigures(number, value, yearly, options.turnover_requirement)
         for number, (_, value, yearly, _) in enumerate(raw, start=1)
@@ -1036,8 +1039,13 @@ def assess(
     *,
     weights: Weights = DEFAULT_WEIGHTS,
     known_cpv: Collection[str] | None = None,
+    keep_order: bool = False,
 ) -> Proposal:
     """Evaluate a lot structure edited by hand: the same figures and checks as a proposal.
+
+    Lots are numbered in the advisor's usual order (by label, then value), or, with
+    ``keep_order``, 1, 2, 3... in the order of ``lots``, so that the checks name the lots by
+    the numbers the buyer gave them.
 
     :raises AdvisorInputError: invalid items or options, or ``lots`` does not cover every item
         exactly once.
@@ -1071,4 +1079,5 @@ def assess(
         _thresholds(options, thresholds),
         objective(keys, groups, weights),
         False,
+        keep_order,
     )
