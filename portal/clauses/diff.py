@@ -106,7 +106,25 @@ def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
                 _add(left, "delete", "".join(a[i1:i2]))
             if j2 > j1:
                 _add(right, "insert", "".join(b[j1:j2]))
-    return left, right
+    return _join_gaps(left), _join_gaps(right)
+
+
+def _join_gaps(segments: list[Segment]) -> list[Segment]:
+    """Merge a lone space between two changed words into the change ("moins 80", not two)."""
+    result: list[Segment] = []
+    for segment in segments:
+        if (
+            len(result) >= 2
+            and segment.op != "equal"
+            and result[-1].op == "equal"
+            and not result[-1].text.strip()
+            and result[-2].op == segment.op
+        ):
+            gap = result.pop()
+            result[-1].text += gap.text + segment.text
+        else:
+            result.append(Segment(segment.op, segment.text))
+    return result
 
 
 def _add(segments: list[Segment], op: str, text: str) -> None:

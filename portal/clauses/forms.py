@@ -337,7 +337,11 @@ def form_to_data(form: Any) -> dict[str, Any]:
     if cpv:
         data["cpv"] = cpv
     data["parameters"] = [parameter_data(p) for p in d.get("parameters") or []]
-    if data["placement"] == "award":
+    weights = [d.get(f"award_weight_{k}") for k in ("min", "suggested", "max")]
+    scoring = _loc(d, "award_scoring")
+    if data["placement"] == "award" and (
+        any(w is not None for w in weights) or any(scoring.values())
+    ):
         data["award"] = {
             "weight": {
                 "min": d.get("award_weight_min"),
@@ -502,6 +506,8 @@ def _field_for(form: Any, parts: list[str]) -> tuple[Any, Any]:
     if head == "award":
         if len(parts) == 3 and parts[1] == "scoring":
             return form[f"award_scoring_{parts[2]}"], None
+        if len(parts) == 3 and parts[1] == "weight" and parts[2] in ("min", "max", "suggested"):
+            return form[f"award_weight_{parts[2]}"], None
         return form.award_weight_suggested, None
     if head == "guidance" and len(parts) >= 2:
         if parts[1] in ("market_readiness", "cost_effect"):

@@ -230,3 +230,13 @@ def switch_to(client, login):  # type: ignore[no-untyped-def]
         login(user)
 
     return do
+
+
+def editor_payload(data: dict[str, Any], lock_version: int | None = None) -> dict[str, Any]:
+    """What a browser posts from the clause editor filled with ``data``."""
+    from portal.clauses.forms import data_to_form, flatten_form
+
+    payload = flatten_form(data_to_form(data))
+    if lock_version is not None:
+        payload["lock_version"] = str(lock_version)
+    return payload

@@ -1,0 +1,209 @@
+"""Bad input is refused with a clear message, never stored and never a server error."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from portal.audit.models import AuditEvent
+from portal.clauses import services
+from portal.clauses.models import Clause, ClauseFeedback, ClauseVersion
+from portal.errors import ValidationError
+from tests.clauses.conftest import LOC, clause_data, editor_payload
+
+
+@pytest.fixture()
+def editing(client, db, library, curator, login):  # type: ignore[no-untyped-def]
+    """A draft of CLEAN-ENV-901 open in the editor: returns (draft, data, post)."""
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    db.commit()
+    data = services.data_of(db, draft)
+    data["change_note"] = LOC("Essai.", "Test.", "Test.")
+    login(curator)
+
+    def post(payload):  # type: ignore[no-untyped-def]
+        return client.post(f"/clauses/drafts/{draft.id}/edit?lang=en", data=payload)
+
+    return draft, data, post
+
+
+def _saved_count(db) -> int:  # type: ignore[no-untyped-def]
+    return db.exec(
+        select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "clause.draft.saved")
+    ).one()
+
+
+def _mutations():  # type: ignore[no-untyped-def]
+    def html(d):  # type: ignore[no-untyped-def]
+        d["text"]["fr"] = "<script>alert('x')</script> {{ share }} {{ labels }} {{ months }}"
+
+    def template(d):  # type: ignore[no-untyped-def]
+        d["title"]["nl"] = "{% if true %}ja{% endif %}"
+
+    def javascript(d):  # type: ignore[no-untyped-def]
+        d["verification"][0]["how"]["en"] = "Open javascript:alert(1) to check."
+
+    def oversized(d):  # type: ignore[no-untyped-def]
+        d["text"]["en"] = "x" * 8001 + " {{ share }} {{ labels }} {{ months }}"
+
+    def undeclared(d):  # type: ignore[no-untyped-def]
+        d["text"]["nl"] += " {{ unknown }}"
+
+    def unused(d):  # type: ignore[no-untyped-def]
+        d["text"]["en"] = "No parameters at all."
+
+    def malformed(d):  # type: ignore[no-untyped-def]
+        d["text"]["fr"] += " {{ 7*7 }}"
+
+    def min_above_max(d):  # type: ignore[no-untyped-def]
+        d["parameters"][0]["min"] = 90
+        d["parameters"][0]["max"] = 60
+
+    def default_out_of_range(d):  # type: ignore[no-untyped-def]
+        d["parameters"][2]["default"] = 40
+
+    def bad_name(d):  # type: ignore[no-untyped-def]
+        d["parameters"][1]["name"] = "Bad Name"
+
+    def percentage_over_100(d):  # type: ignore[no-untyped-def]
+        d["parameters"][0]["max"] = 150
+
+    def unknown_cpv(d):  # type: ignore[no-untyped-def]
+        d["cpv"] = ["99999999-9"]
+
+    def not_a_cpv(d):  # type: ignore[no-untyped-def]
+        d["cpv"] = ["cleaning!"]
+
+    def award_without_weight(d):  # type: ignore[no-untyped-def]
+        d["placement"] = "award"
+
+    def no_verification(d):  # type: ignore[no-untyped-def]
+        d["verification"] = []
+
+    def no_french(d):  # type: ignore[no-untyped-def]
+        d["title"]["fr"] = ""
+
+    return [
+        (html, "Text of the clause (French)", "HTML, script or template tags are not allowed"),
+        (template, "Title (Dutch)", "HTML, script or template tags are not allowed"),
+        (javascript, "How the buyer checks it (English)", "HTML, script or template tags"),
+        (oversized, "Text of the clause (English)", "Use at most 8000 characters."),
+        (undeclared, "Text of the clause (Dutch)", "not declared: unknown"),
+        (unused, "Text of the clause (English)", "does not use these declared parameters"),
+        (malformed, "Text of the clause (French)", "malformed"),
+        (min_above_max, "Parameter 1", "The minimum is greater than the maximum."),
+        (default_out_of_range, "Parameter 3", "between the minimum and the maximum"),
+        (bad_name, "Name in the text", "Use lower-case letters, digits and underscores"),
+        (percentage_over_100, "Parameter 1", "A percentage lies between 0 and 100."),
+        (unknown_cpv, "Extra CPV codes", "Not in the CPV 2008 list: 99999999-9."),
+        (not_a_cpv, "Extra CPV codes", "Not in the CPV 2008 list"),
+        (award_without_weight, "Suggested weight", "An award criterion needs a weight"),
+        (no_verification, "Verification 1, Evidence", "This field is required."),
+        (no_french, "Title (French)", "Write this text in French."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "mutate,label,message", _mutations(), ids=[m[0].__name__ for m in _mutations()]
+)
+def test_invalid_drafts_are_refused_and_nothing_is_stored(db, editing, mutate, label, message):
+    draft, data, post = editing
+    before = (_saved_count(db), db.get(ClauseVersion, draft.id).text_fr)
+    mutate(data)
+    response = post(editor_payload(data, draft.lock_version))
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert "Please correct the following" in page
+    assert label in page and message in page, page[page.find("error-summary") :][:1500]
+    db.expire_all()
+    assert (_saved_count(db), db.get(ClauseVersion, draft.id).text_fr) == before
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("categories", "space-station"),
+        ("placement", "everywhere"),
+        ("parameters-0-type", "colour"),
+        ("award_weight_suggested", "lots"),
+        ("guidance_reviewed_on", "31/02/2026"),
+        ("legal_basis-0-instrument", "magna_carta"),
+        ("verification-0-evidence", "rumour"),
+    ],
+)
+def test_values_outside_the_choices_are_form_errors(db, editing, field, value):
+    draft, data, post = editing
+    payload = editor_payload(data, draft.lock_version)
+    payload[field] = value
+    response = post(payload)
+    assert response.status_code == 200
+    assert b"Please correct the following" in response.data
+    db.expire_all()
+    assert _saved_count(db) == 0
+
+
+def test_odd_editor_buttons_do_not_break_the_form(editing):
+    draft, data, post = editing
+    payload = editor_payload(data, draft.lock_version)
+    for button in ({"add": "nonsense"}, {"remove": "parameters-99"}, {"remove": "-"}):
+        assert post({**payload, **button}).status_code in (200, 302)
+
+
+def test_a_missing_lock_version_is_a_conflict_not_an_error(db, editing):
+    draft, data, post = editing
+    response = post(editor_payload(data, None))
+    assert response.status_code == 409
+
+
+def test_service_refuses_markup_before_taking_a_code(db, library, curator):
+    data = clause_data(text=LOC("<b>x</b>", "<i>y</i>", "<u>z</u>"))
+    with pytest.raises(ValidationError) as exc:
+        services.create_clause(db, actor=curator, data=data)
+    assert {"text.fr", "text.nl", "text.en"} <= set(exc.value.errors)
+    db.rollback()
+    assert db.exec(select(Clause).where(Clause.code == "CLEAN-ENV-903")).first() is None
+
+
+def test_a_new_clause_of_another_theme_is_refused(client, db, library, curator, login):
+    login(curator)
+    payload = editor_payload(clause_data("CLEAN-SOC-901"))
+    response = client.post("/clauses/new?lang=en", data=payload)
+    assert response.status_code == 200 and b"Not a valid choice" in response.data
+    assert db.exec(select(Clause).where(Clause.code.startswith("CLEAN-SOC"))).all() == []
+
+
+def test_feedback_with_markup_is_refused(client, db, library, buyer, login):
+    login(buyer)
+    response = client.post(
+        "/clauses/CLEAN-ENV-901/v/1/feedback?lang=en",
+        data={"kind": "suggested_wording", "body": '<img src=x onerror="alert(1)">'},
+    )
+    assert response.status_code == 200
+    assert b"HTML, script or template tags are not allowed" in response.data
+    assert db.exec(select(ClauseFeedback)).all() == []
+    missing = client.post("/clauses/CLEAN-ENV-901/v/1/feedback", data={"kind": "nope"})
+    assert missing.status_code == 200 and db.exec(select(ClauseFeedback)).all() == []
+
+
+def test_texts_are_escaped_on_every_page(client, db, load_clauses):
+    load_clauses(
+        clause_data(
+            title=LOC('Fruits & légumes "frais"', "Groenten & fruit", "Fruit & veg"),
+        )
+    )
+    page = client.get("/clauses/CLEAN-ENV-901?lang=en").data.decode()
+    assert "Fruits &amp; légumes &#34;frais&#34;" in page
+    assert "Fruits & légumes" not in page
+    catalogue = client.get("/clauses?q=fruits&lang=en").data.decode()
+    assert "Fruit &amp; veg" in catalogue
+
+
+def test_actions_on_unknown_ids_are_404(client, library, curator, login):
+    login(curator)
+    assert client.post("/clauses/drafts/999999/submit").status_code == 404
+    assert client.get("/clauses/drafts/999999/edit").status_code == 404
+    assert client.post("/helpdesk/feedback/999999/close", data={"reply": "x"}).status_code == 404
+    assert client.post("/clauses/NOPE-ENV-001/drafts").status_code == 404

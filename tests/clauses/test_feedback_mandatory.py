@@ -1,0 +1,203 @@
+"""Buyer feedback routed to the family's curators, and mandatory base criteria by date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from portal.clauses import services
+from portal.clauses.models import FeedbackStatus, VersionStatus
+from portal.errors import InvalidTransition, PermissionDenied, ValidationError
+from tests.clauses.conftest import LOC
+
+
+def _v1(db, code="CLEAN-ENV-901"):  # type: ignore[no-untyped-def]
+    return services.latest_published(db, code)
+
+
+def test_feedback_goes_to_the_curators_of_the_family(db, library, buyer, curator, social_curator):
+    fb = services.give_feedback(
+        db, actor=buyer, version_id=_v1(db).id, kind="market_failed", body="Aucune offre."
+    )
+    db.commit()
+    assert fb.status == FeedbackStatus.open and fb.family.value == "environmental"
+    assert [f.id for f in services.workspace(db, actor=curator).feedback] == [fb.id]
+    assert services.workspace(db, actor=social_curator).feedback == []
+
+
+def test_feedback_needs_words_except_when_all_went_well(db, library, buyer):
+    with pytest.raises(ValidationError) as exc:
+        services.give_feedback(db, actor=buyer, version_id=_v1(db).id, kind="unclear", body=" ")
+    assert "body" in exc.value.errors
+    ok = services.give_feedback(db, actor=buyer, version_id=_v1(db).id, kind="used_ok", body="")
+    assert ok.body == ""
+
+
+@pytest.mark.parametrize(
+    "kind,body,field",
+    [
+        ("thrilled", "Super.", "kind"),
+        ("suggested_wording", "<b>Mieux</b> ainsi", "body"),
+        ("suggested_wording", "{% raw %}x", "body"),
+        ("unclear", "x" * 8001, "body"),
+    ],
+)
+def test_bad_feedback_is_refused(db, library, buyer, kind, body, field):
+    with pytest.raises(ValidationError) as exc:
+        services.give_feedback(db, actor=buyer, version_id=_v1(db).id, kind=kind, body=body)
+    assert field in exc.value.errors
+    assert services.feedback_for_version(db, [_v1(db).id]) == []
+
+
+def test_only_buyers_and_coordinators_give_feedback(db, library, curator, coordinator):
+    with pytest.raises(PermissionDenied):
+        services.give_feedback(db, actor=curator, version_id=_v1(db).id, kind="used_ok", body="")
+    assert services.give_feedback(
+        db, actor=coordinator, version_id=_v1(db).id, kind="used_ok", body=""
+    ).id
+
+
+def test_draft_from_feedback_is_linked_and_resolved_on_publication(
+    db, library, buyer, curator, curator2
+):
+    fb = services.give_feedback(
+        db, actor=buyer, version_id=_v1(db).id, kind="suggested_wording", body="Dites « au moins »."
+    )
+    draft = services.start_draft_from_feedback(db, actor=curator, feedback_id=fb.id)
+    assert fb.answered_by_version_id == draft.id and fb.status == FeedbackStatus.in_progress
+    with pytest.raises(InvalidTransition):
+        services.start_draft_from_feedback(db, actor=curator, feedback_id=fb.id)
+    data = services.data_of(db, draft)
+    data["text"]["fr"] = data["text"]["fr"].replace("Au moins", "Au minimum")
+    data["change_note"] = LOC("Suite à un avis.", "Na feedback.", "After feedback.")
+    services.update_draft(
+        db, actor=curator, version_id=draft.id, data=data, lock_version=draft.lock_version
+    )
+    services.submit_version(db, actor=curator, version_id=draft.id)
+    services.publish_version(db, actor=curator2, version_id=draft.id)
+    assert fb.status == FeedbackStatus.resolved
+    assert services.workspace(db, actor=curator).feedback == []
+
+
+def test_second_feedback_links_to_the_draft_already_open(db, library, buyer, curator):
+    one = services.give_feedback(db, actor=buyer, version_id=_v1(db).id, kind="unclear", body="A")
+    two = services.give_feedback(
+        db, actor=buyer, version_id=_v1(db).id, kind="too_costly", body="B"
+    )
+    first = services.start_draft_from_feedback(db, actor=curator, feedback_id=one.id)
+    second = services.start_draft_from_feedback(db, actor=curator, feedback_id=two.id)
+    assert first.id == second.id == two.answered_by_version_id
+
+
+def test_closing_feedback_needs_a_reply_from_a_curator_of_the_family(
+    db, library, buyer, curator, social_curator
+):
+    fb = services.give_feedback(db, actor=buyer, version_id=_v1(db).id, kind="unclear", body="?")
+    with pytest.raises(PermissionDenied):
+        services.close_feedback(db, actor=social_curator, feedback_id=fb.id, reply="Non.")
+    with pytest.raises(ValidationError):
+        services.close_feedback(db, actor=curator, feedback_id=fb.id, reply="")
+    services.close_feedback(db, actor=curator, feedback_id=fb.id, reply="Voir le guide.")
+    assert fb.status == FeedbackStatus.closed and fb.processed_by_id == curator.id
+    assert services.feedback_by_author(db, buyer, _v1(db).clause_id)[0].reply == "Voir le guide."
+
+
+# ------------------------------------------------------------------------------------------------
+# Mandatory base criteria
+
+
+def test_mandatory_versions_follow_dates_and_versions(db, library, coordinator, curator, curator2):
+    services.mark_mandatory(
+        db,
+        actor=coordinator,
+        code="CLEAN-ENV-901",
+        category="cleaning",
+        applies_from=date(2026, 1, 1),
+    )
+    today = datetime.now(UTC).date()
+    assert services.mandatory_versions(db, category="cleaning", on=date(2025, 12, 31)) == []
+    v1 = _v1(db)
+    assert services.mandatory_versions(db, category="cleaning", on=today) == [v1]
+    assert services.mandatory_versions(db, category="catering", on=today) == []
+
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    data = services.data_of(db, draft)
+    data["ambition"] = "advanced"
+    data["change_note"] = LOC("Relevé.", "Verhoogd.", "Raised.")
+    services.update_draft(
+        db, actor=curator, version_id=draft.id, data=data, lock_version=draft.lock_version
+    )
+    services.submit_version(db, actor=curator, version_id=draft.id)
+    services.publish_version(db, actor=curator2, version_id=draft.id)
+    # Pretend v2 was published a week ago: before that, v1 was in force.
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    v1.published_at = week_ago - timedelta(days=30)
+    v1.superseded_at = draft.published_at = week_ago
+    assert services.mandatory_versions(db, category="cleaning", on=today) == [draft]
+    assert services.mandatory_versions(db, category="cleaning", on=today - timedelta(days=8)) == [
+        v1
+    ]
+    assert services.mandatory_versions(db, category="cleaning", on=today + timedelta(days=400)) == [
+        draft
+    ]
+
+
+def test_lifted_or_retired_criteria_drop_out(db, library, coordinator, curator):
+    today = date.today()
+    rule = services.mark_mandatory(
+        db, actor=coordinator, code="GEN-SOC-901", category="catering", applies_from=today
+    )
+    last = today + timedelta(days=90)
+    services.lift_mandatory(db, actor=coordinator, mandatory_id=rule.id, last_day=last)
+    assert services.mandatory_versions(db, category="catering", on=last) != []
+    assert services.mandatory_versions(db, category="catering", on=last + timedelta(days=1)) == []
+    services.mark_mandatory(
+        db, actor=coordinator, code="CLEAN-ENV-901", category="cleaning", applies_from=today
+    )
+    services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Remplacée.")
+    assert services.mandatory_versions(db, category="cleaning", on=date(2099, 1, 1)) == []
+
+
+def test_marking_needs_the_coordinator_a_published_clause_and_its_category(
+    db, library, coordinator, curator
+):
+    with pytest.raises(PermissionDenied):
+        services.mark_mandatory(
+            db, actor=curator, code="CLEAN-ENV-901", category="cleaning", applies_from=date.today()
+        )
+    with pytest.raises(ValidationError) as wrong_category:
+        services.mark_mandatory(
+            db,
+            actor=coordinator,
+            code="CLEAN-ENV-901",
+            category="catering",
+            applies_from=date.today(),
+        )
+    assert "category" in wrong_category.value.errors
+    with pytest.raises(ValidationError):
+        services.mark_mandatory(
+            db, actor=coordinator, code="CLEAN-ENV-901", category="nope", applies_from=date.today()
+        )
+    rule = services.mark_mandatory(
+        db, actor=coordinator, code="CLEAN-ENV-901", category="cleaning", applies_from=date.today()
+    )
+    with pytest.raises(ValidationError):
+        services.lift_mandatory(
+            db, actor=coordinator, mandatory_id=rule.id, last_day=date.today() - timedelta(days=1)
+        )
+
+
+def test_retired_clause_cannot_become_mandatory(db, library, coordinator, curator):
+    services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Non.")
+    assert _v1(db) is None
+    version = services.get_version(db, "CLEAN-ENV-901", 1)
+    assert version.status == VersionStatus.retired
+    with pytest.raises(ValidationError):
+        services.mark_mandatory(
+            db,
+            actor=coordinator,
+            code="CLEAN-ENV-901",
+            category="cleaning",
+            applies_from=date.today(),
+        )
