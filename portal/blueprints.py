@@ -21,6 +21,7 @@ BLUEPRINTS = [
     "portal.clauses.views:bp",
     "portal.documents.views:bp",
     "portal.tenders.views:bp",
+    "portal.lots.views:bp",
 ]
 
 #: ``module:attribute`` of each click command or group added to ``flask --app portal``.

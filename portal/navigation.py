@@ -12,6 +12,7 @@ from portal.accounts.permissions import AUTHENTICATED, PUBLIC, Permission, can
 from portal.clauses.labels import MENU_LABELS as CLAUSE_LABELS
 from portal.documents.views import MENU_LABEL as DOCUMENT_LABEL
 from portal.i18n import _l
+from portal.lots.labels import MENU_LABELS as LOTS_LABELS
 from portal.tenders.labels import MENU_LABEL as TENDER_LABEL
 
 
@@ -28,6 +29,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("clauses.catalogue", CLAUSE_LABELS["catalogue"], PUBLIC, "/clauses"),
     MenuEntry("reference.categories", _l("Categories"), PUBLIC, "/categories"),
     MenuEntry("reference.cpv", _l("CPV codes"), PUBLIC, "/cpv"),
+    MenuEntry("lots.help_page", LOTS_LABELS["help"], PUBLIC, "/lots"),
     MenuEntry("companies.profile", _l("My company"), Permission.edit_own_company, "/company"),
     MenuEntry("tenders.index", TENDER_LABEL, Permission.manage_dossiers, "/tenders"),
     MenuEntry(
@@ -47,6 +49,12 @@ MENU: list[MenuEntry] = [
         DOCUMENT_LABEL,
         Permission.manage_templates,
         "/help/word-templates",
+    ),
+    MenuEntry(
+        "lots.thresholds",
+        LOTS_LABELS["thresholds"],
+        Permission.manage_reference_data,
+        "/admin/thresholds",
     ),
     MenuEntry("admin.users", _l("Accounts"), Permission.manage_users, "/admin/users"),
     MenuEntry("admin.audit", _l("Audit trail"), Permission.view_audit, "/admin/audit"),

@@ -119,6 +119,12 @@ BY_ENDPOINT: dict[str, dict[str, Callable[[Session], Any]]] = {
     "tenders.pdf": {"document_id": _tender_document_id},
     "tenders.template_active": {"template_id": _tender_template_id},
     "tenders.template_file": {"template_id": _tender_template_id},
+    # Lots: the Ixelles cleaning dossier has 40 items and a saved plan (portal/lots/demo.py);
+    # the thresholds are loaded by the same loader.
+    "lots.item_edit": {"item_id": _first_id("portal.lots.models:LotItem")},
+    "lots.item_delete": {"item_id": _first_id("portal.lots.models:LotItem")},
+    "lots.threshold_edit": {"threshold_id": _first_id("portal.lots.models:ProcurementThreshold")},
+    "lots.example_file": {"lang": lambda db: "nl", "fmt": lambda db: "xlsx"},
 }
 
 #: Endpoints whose GET legitimately redirects even for allowed users (value: why).

@@ -13,3 +13,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Route modules register themselves on import.
 from portal.api import core, reference  # noqa: E402,F401
 from portal.clauses import api as clauses_api  # noqa: E402,F401
+from portal.lots import api as lots_api  # noqa: E402,F401

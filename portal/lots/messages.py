@@ -340,16 +340,20 @@ def article_text(article: str) -> str:
     replacements = {
         "fr": (
             ("Law of 17 June 2016", "Loi du 17 juin 2016"),
+            ("law of 17 June 2016", "loi du 17 juin 2016"),
             ("RD of 18 April 2017", "AR du 18 avril 2017"),
-            ("Dir. ", "Dir. "),
+            (" and ", " et "),
             ("recital", "considérant"),
+            ("Annex XIV services", "services de l'annexe XIV"),
         ),
         "nl": (
             ("Law of 17 June 2016", "Wet van 17 juni 2016"),
+            ("law of 17 June 2016", "wet van 17 juni 2016"),
             ("RD of 18 April 2017", "KB van 18 april 2017"),
             ("Dir. ", "Richtl. "),
+            (" and ", " en "),
             ("recital", "overweging"),
-            ("art. ", "art. "),
+            ("Annex XIV services", "diensten van bijlage XIV"),
         ),
     }
     lang = str(get_locale() or "en")[:2]
@@ -635,3 +639,65 @@ def enum_codes() -> dict[str, Mapping[Any, Any]]:
         "size": SIZE_LABELS,
         "non_division": NON_DIVISION_REASONS,
     }
+
+
+# ------------------------------------------------------------------------------------------------
+# Files that cannot be imported at all
+
+_IMPORT_FILE_MESSAGES: dict[str, Any] = {
+    "empty": _l("The file is empty."),
+    "no_rows": _l("The file has a header row but no items below it."),
+    "binary": _l(
+        "This is not a CSV text file: it holds binary data. Save it as “CSV UTF-8” or as an "
+        "Excel workbook (.xlsx)."
+    ),
+    "encoding": _l("The characters of the file cannot be read. Save it as “CSV UTF-8”."),
+    "malformed": _l(
+        "The CSV file is malformed: a quotation mark is not closed, or a cell is far too long."
+    ),
+    "bad_xlsx": _l(
+        "This is not a readable Excel workbook (.xlsx). Open it in your spreadsheet and save it "
+        "again as .xlsx, or as “CSV UTF-8”."
+    ),
+    "too_many_rows": _l(
+        "The file has too many rows: a dossier holds at most 5,000 items, and this one can "
+        "take %(max)s more."
+    ),
+    "too_large": _l("The file is too large: at most %(max)s."),
+    "missing_columns": _l(
+        "Required columns are missing: %(fields)s. The first row must name the columns; see "
+        "the example files."
+    ),
+    "duplicate_column": _l("The column “%(column)s” appears twice."),
+    "header_formula": _l("The header cell of column %(column)s holds a formula, not a name."),
+}
+
+IMPORT_FIELD_NAMES = {
+    "description": _l("Description"),
+    "cpv": _l("CPV code"),
+    "value": _l("Value"),
+    "quantity": _l("Quantity"),
+    "unit": _l("Unit"),
+    "municipality": _l("Municipality"),
+    "site": _l("Site"),
+    "start": _l("Start date"),
+    "end": _l("End date"),
+}
+
+
+def import_file_message(code: str, params: Mapping[str, Any]) -> str:
+    """Return the message for a file that cannot be imported at all."""
+    values = dict(params)
+    if code == "missing_columns":
+        values["fields"] = _ids(str(IMPORT_FIELD_NAMES[f]) for f in values.get("fields", ()))
+    if code == "too_large":
+        size = Decimal(values.get("max", 0)) / (1024 * 1024)
+        values["max"] = f"{size.quantize(Decimal('0.1'))} MiB"
+    template = _IMPORT_FILE_MESSAGES.get(code)
+    if template is None:
+        return _("The file cannot be read.")
+    return str(template) % values if values else str(template)
+
+
+def has_import_file_message(code: str) -> bool:
+    return code in _IMPORT_FILE_MESSAGES

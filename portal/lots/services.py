@@ -1249,10 +1249,16 @@ def save_plan(
         for number, (draft_lot, lot) in enumerate(
             zip(draft.lots, proposal.lots, strict=True), start=1
         ):
+            lot_items = [by_key[key] for key in draft_lot.items]
+            titles = {
+                code: (draft_lot.title.get(code) or "").strip()
+                or default_title(lot_items, lot.cpv, strategy, code)
+                for code in langs
+            }
             row = PlanLot(
                 plan_id=plan.id,
                 number=number,
-                title={k: v for k, v in draft_lot.title.items() if v},
+                title=titles,
                 description={k: v for k, v in draft_lot.description.items() if v},
             )
             session.add(row)
