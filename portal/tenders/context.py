@@ -25,8 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from portal.clauses import content
-from portal.clauses.models import ClauseVersion, ClauseVersionCpv
-from portal.clauses.services import categories_by_version
+from portal.clauses.models import ClauseVersion
 from portal.clauses.vocabulary import Placement
 from portal.documents import labels
 from portal.documents.context import (
@@ -136,31 +135,35 @@ class PinnedClause:
 
     selection: DossierClause
     version: ClauseVersion
-    #: The version's content in the shape of a clause file (content.version_data).
+    #: The version's content in the shape of a clause file (:func:`document_data`).
     data: dict[str, Any]
 
 
-def version_data_batch(
-    session: Session, versions: Sequence[ClauseVersion]
-) -> dict[int, dict[str, Any]]:
-    """The file-shaped data of many versions with two queries (not two per version)."""
-    ids = [v.id for v in versions if v.id is not None]
-    if not ids:
-        return {}
-    categories = categories_by_version(session, ids)
-    cpv: dict[int, list[str]] = {i: [] for i in ids}
-    rows = session.exec(
-        select(ClauseVersionCpv.version_id, ClauseVersionCpv.cpv_code)
-        .where(ClauseVersionCpv.version_id.in_(ids))
-        .order_by(ClauseVersionCpv.version_id, ClauseVersionCpv.position)
-    )
-    for version_id, code in rows:
-        cpv[version_id].append(code)
-    return {
-        v.id: content.version_data(v, [c.code for c in categories[v.id]], cpv[v.id])
-        for v in versions
-        if v.id is not None
+def document_data(version: ClauseVersion) -> dict[str, Any]:
+    """The fields of a version that :func:`clause_context` reads, in the clause-file shape.
+
+    Built straight from the row, without the copies and the category and CPV look-ups of
+    :func:`portal.clauses.content.version_data` (which gives every field of the file): the
+    documents never show a clause's categories, and nothing here changes the data.
+    """
+
+    def loc(field: str) -> dict[str, str]:
+        return {lang: getattr(version, f"{field}_{lang}") or "" for lang in content.LANGS}
+
+    data: dict[str, Any] = {
+        "code": version.code,
+        "family": str(version.family),
+        "placement": str(version.placement),
+        "ambition": str(version.ambition),
+        "title": loc("title"),
+        "text": loc("text"),
+        "parameters": version.parameters or [],
+        "verification": version.verification or [],
+        "legal_basis": version.legal_basis or [],
     }
+    if version.award_weight_suggested is not None:
+        data["award"] = {"scoring": loc("award_scoring")}
+    return data
 
 
 def pinned_clauses(session: Session, dossier: Dossier) -> list[PinnedClause]:
@@ -170,9 +173,8 @@ def pinned_clauses(session: Session, dossier: Dossier) -> list[PinnedClause]:
         .join(ClauseVersion, ClauseVersion.id == DossierClause.version_id)
         .where(DossierClause.dossier_id == dossier.id, DossierClause.is_included.is_(True))
     ).all()
-    data = version_data_batch(session, [version for _, version in rows])
     order = {p: i for i, p in enumerate(PLACEMENT_ORDER)}
-    pinned = [PinnedClause(sel, version, data[version.id]) for sel, version in rows]
+    pinned = [PinnedClause(sel, version, document_data(version)) for sel, version in rows]
     pinned.sort(
         key=lambda p: (order[Placement(p.version.placement)], p.selection.position, p.version.code)
     )
