@@ -39,9 +39,13 @@ from portal.reference.services import cpv_label
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
+_CENT = Decimal("0.01")
+
+
 def _amount(value: Decimal | None) -> str | None:
-    # Fixed-point notation: never "1E+6", whatever the arithmetic made of the Decimal.
-    return None if value is None else f"{value:f}"
+    # Euros and cents in fixed-point notation: never "1E+6", whatever the arithmetic made of
+    # the Decimal (amounts are rounded to the cent only here, for display).
+    return None if value is None else f"{Decimal(value).quantize(_CENT):f}"
 
 
 def _lang() -> str:

@@ -56,7 +56,7 @@ from portal.lots.parsing import (
 )
 from portal.lots.rules import ContractType
 from portal.reference.models import AuthorityKind
-from portal.reference.services import fold, municipality_by_name, normalise_cpv
+from portal.reference.services import cpv_index, fold, municipality_by_name, normalise_cpv
 
 FIELDS = (
     "description",
@@ -409,9 +409,9 @@ def _read_row(
 ) -> None:
     problems: list[RowProblem] = []
 
-    def fail(name: str, code: str, **params: Any) -> None:
+    def fail(name: str, kind: str, **params: Any) -> None:
         problems.append(
-            RowProblem(number, columns[name][1], FieldError(f"row.{name}", code, params))
+            RowProblem(number, columns[name][1], FieldError(f"row.{name}", kind, params))
         )
 
     values: dict[str, Any] = {}
@@ -437,6 +437,8 @@ def _read_row(
                 # Spreadsheets drop the leading zero of codes such as 03000000-1.
                 cpv = f"{int(cpv):08d}"
             cpv = normalise_cpv(str(cpv))
+            if cpv not in cpv_index():
+                fail("cpv", "unknown_cpv", code=str(values["cpv"])[:40])
     amount = _amount(fail, "value", values, lang, required=True)
     quantity = _amount(fail, "quantity", values, lang, required=False, limit=MAX_QUANTITY)
     unit = values.get("unit")
@@ -453,7 +455,12 @@ def _read_row(
         fail("site", "too_long", max=MAX_SITE)
     start = _day(fail, "start", values)
     end = _day(fail, "end", values)
-    if start is not None and end is None and "end" in columns:
+    unreadable = any(
+        values.get(k) is not None and d is None for k, d in (("start", start), ("end", end))
+    )
+    if unreadable:
+        pass  # already reported; pairing the dates would only repeat the problem
+    elif start is not None and end is None and "end" in columns:
         fail("end", "required")
     elif end is not None and start is None and "start" in columns:
         fail("start", "required")

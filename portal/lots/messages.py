@@ -228,10 +228,6 @@ _FIELD_MESSAGES: dict[str, Any] = {
     "max_below_awarded": _l(
         "The maximum of lots per tenderer cannot be lower than the maximum of lots awarded."
     ),
-    "overlap": _l(
-        "Its validity overlaps the threshold valid from %(from)s for the same regime, kind, "
-        "contract type and authority kind."
-    ),
 }
 
 

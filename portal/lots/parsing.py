@@ -189,8 +189,8 @@ class _Reader:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
-    def fail(self, where: str, code: str, **params: Any) -> None:
-        self.errors.append(FieldError(where, code, params))
+    def fail(self, where: str, kind: str, **params: Any) -> None:
+        self.errors.append(FieldError(where, kind, params))
 
     def text(self, data: Mapping[str, Any], key: str, where: str, *, required: bool, limit: int):
         value = data.get(key)

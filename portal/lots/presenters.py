@@ -19,8 +19,8 @@ from portal.lots.services import Draft, Workspace, default_title, item_key, muni
 from portal.reference.services import cpv_label
 
 #: Geometry of the bar chart (SVG user units; the chart scales to its box).
-CHART_WIDTH = 320
-CHART_LABEL = 52
+CHART_WIDTH = 340
+CHART_LABEL = 76
 CHART_ROW = 26
 CHART_BAR = 16
 CHART_TEXT_ROOM = 96

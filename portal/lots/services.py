@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_ngettext
 from sqlmodel import Session, select
 
 from portal.accounts.permissions import Permission, require
@@ -455,8 +456,8 @@ def clean_item(data: Mapping[str, Any], *, lang: str) -> dict[str, Any]:
     """
     errors: list[FieldError] = []
 
-    def fail(name: str, code: str, **params: Any) -> None:
-        errors.append(FieldError(name, code, params))
+    def fail(name: str, kind: str, **params: Any) -> None:
+        errors.append(FieldError(name, kind, params))
 
     clean: dict[str, Any] = {}
     description = str(data.get("description") or "").strip()
@@ -1329,10 +1330,12 @@ def plan_state(session: Session, space: Workspace) -> PlanState:
         groups = [members[lot.id] for lot in plan_lots if members[lot.id]]
         if loose:
             problems.append(
-                _l(
-                    "%(count)s items were added after the plan was saved and are in no lot. "
-                    "Open the lot editor, place them and save the plan again.",
-                    count=len(loose),
+                lazy_ngettext(
+                    "%(num)d item was added after the plan was saved and is in no lot. Open "
+                    "the lot editor, place it and save the plan again.",
+                    "%(num)d items were added after the plan was saved and are in no lot. Open "
+                    "the lot editor, place them and save the plan again.",
+                    len(loose),
                 )
             )
         if len(groups) < len(plan_lots):

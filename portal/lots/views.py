@@ -32,7 +32,7 @@ from portal.accounts.permissions import PUBLIC, Permission, access
 from portal.db import get_session
 from portal.errors import NotFound, ValidationError
 from portal.forms import apply_errors
-from portal.i18n import _, _l, current_lang, format_number, localized
+from portal.i18n import _, _l, current_lang, format_number, localized, ngettext
 from portal.lots import forms, messages, presenters, services
 from portal.lots.advisor import DEFAULT_TARGET_LOT_SIZE, EXACT_LIMIT, FieldError, Strategy
 from portal.lots.importing import EXAMPLE_HEADERS, example_rows, to_csv, to_xlsx
@@ -380,7 +380,12 @@ def import_items(dossier_id: int):  # type: ignore[no-untyped-def]
         return _page("lots/import.html", dossier, 400, form=form, **context)
     session.commit()
     flash(
-        _("%(count)s items imported from %(file)s.", count=len(created), file=upload.filename),
+        ngettext(
+            "%(num)d item imported from %(file)s.",
+            "%(num)d items imported from %(file)s.",
+            len(created),
+            file=upload.filename,
+        ),
         "success",
     )
     return redirect(url_for("lots.dossier_lots", dossier_id=dossier.id, _anchor="items"))
