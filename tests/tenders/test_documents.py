@@ -451,3 +451,17 @@ def test_stored_documents_are_valid_zip_packages(generated):
         assert not any(re.search(r"vbaProject", n) for n in names)
     assert len(generated) == 2
     assert all(isinstance(d, GeneratedDocument) for d in generated.values())
+
+
+def test_a_dossier_without_clauses_still_gives_a_clean_document(db, library, make_dossier, buyer):
+    dossier = make_dossier(
+        category="catering", main_cpv="55300000-3", additional_cpv=[], reference="EMPTY"
+    )
+    assert services.build_board(db, dossier).items == []
+    documents = services.generate_documents(db, actor=buyer, dossier_id=dossier.id)
+    assert [d.lang for d in documents] == ["fr", "nl"]
+    for document in documents:
+        xml = document_xml(document.content)
+        assert "{{" not in xml and "{%" not in xml
+        assert document.clause_versions == []
+        assert _styled(_open(document.content), "Title") == [dossier.title]
