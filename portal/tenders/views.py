@@ -30,10 +30,11 @@ from portal.accounts.models import User
 from portal.accounts.permissions import Permission, access, can
 from portal.clauses import services as clause_services
 from portal.clauses.content import LANGUAGE_TITLES
+from portal.clauses.rendering import format_value
 from portal.clauses.vocabulary import CostEffect, MarketReadiness
 from portal.db import get_session
 from portal.documents import PdfConversionError, builtin, pdf_available
-from portal.errors import ValidationError
+from portal.errors import NotFound, ValidationError
 from portal.forms import apply_errors, choices
 from portal.i18n import _, _l, current_lang, localized, ngettext
 from portal.lots.rules import ContractType
@@ -744,6 +745,42 @@ def _history_value(session: Any, name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+def _clause_parameters(
+    session: Any, cache: dict[tuple[str, Any], dict[str, Any]], code: Any, number: Any
+) -> dict[str, Any]:
+    """The parameter definitions of a clause version, by name (empty if it cannot be found)."""
+    key = (str(code), number)
+    if key not in cache:
+        try:
+            version = clause_services.get_version(session, str(code), int(number))
+        except (NotFound, TypeError, ValueError):
+            cache[key] = {}
+        else:
+            cache[key] = {p["name"]: p for p in version.parameters or []}
+    return cache[key]
+
+
+def _format_values(session: Any, values: Any, parameters: dict[str, Any], lang: str) -> str:
+    """Parameter values as the buyer chose them: labels and formatted values in ``lang``."""
+    if not isinstance(values, dict) or not values:
+        return "—"
+    # French puts a (non-breaking) space before the colon.
+    colon = "\u00a0: " if lang == "fr" else ": "
+    parts = []
+    for name, value in values.items():
+        definition = parameters.get(name)
+        if definition is None:
+            parts.append(f"{name}{colon}{_history_value(session, name, value, lang)}")
+            continue
+        label = (definition.get("label") or {}).get(lang) or name
+        try:
+            text = format_value(definition, value, lang)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            text = _history_value(session, name, value, lang)
+        parts.append(f"{label}{colon}{text}")
+    return "; ".join(parts)
+
+
 @bp.get("/<int:dossier_id>/history")
 @access(Permission.manage_dossiers)
 def history(dossier_id: int):  # type: ignore[no-untyped-def]
@@ -753,17 +790,33 @@ def history(dossier_id: int):  # type: ignore[no-untyped-def]
     lang = current_lang()
     kind_labels = _kind_labels()
     rows = []
+    cache: dict[tuple[str, Any], dict[str, Any]] = {}
     for entry in entries:
         data = entry.data
-        changes = [
-            {
-                "field": FIELD_TITLES.get(name, name),
-                "old": _history_value(session, name, pair[0], lang),
-                "new": _history_value(session, name, pair[1], lang),
-            }
-            for name, pair in (data.get("changes") or {}).items()
-            if isinstance(pair, list) and len(pair) == 2
-        ]
+        code = data.get("code")
+        raw_changes = data.get("changes") or {}
+        versions = raw_changes.get("version")
+        if isinstance(versions, list) and len(versions) == 2:
+            old_number, new_number = versions
+        else:
+            old_number = new_number = data.get("version")
+        changes = []
+        for name, pair in raw_changes.items():
+            if not (isinstance(pair, list) and len(pair) == 2):
+                continue
+            if name == "values" and code:
+                old_text = _format_values(
+                    session, pair[0], _clause_parameters(session, cache, code, old_number), lang
+                )
+                new_text = _format_values(
+                    session, pair[1], _clause_parameters(session, cache, code, new_number), lang
+                )
+            else:
+                old_text = _history_value(session, name, pair[0], lang)
+                new_text = _history_value(session, name, pair[1], lang)
+            changes.append(
+                {"field": FIELD_TITLES.get(name, name), "old": old_text, "new": new_text}
+            )
         rows.append(
             {
                 "entry": entry,
@@ -773,6 +826,15 @@ def history(dossier_id: int):  # type: ignore[no-untyped-def]
                 "mandatory": data.get("mandatory"),
                 "justification": data.get("justification"),
                 "dropped": data.get("dropped") or [],
+                "parameter_text": _format_values(
+                    session,
+                    data["values"],
+                    _clause_parameters(session, cache, code, data.get("version")),
+                    lang,
+                )
+                if data.get("values") and code
+                else "",
+                "weight": data.get("weight"),
                 "document": {
                     "kind": kind_labels.get(data.get("kind"), data.get("kind")),
                     "lang": data.get("lang"),
