@@ -1023,6 +1023,9 @@ class Draft:
     strategy: Strategy
     lots: list[DraftLot]
     justification: dict[str, str] = field(default_factory=dict)
+    #: From the editor form: each lot number of the form to its number in this draft (a merged
+    #: lot maps to the lot that took its items).
+    renumbered: dict[int, int] = field(default_factory=dict)
 
     def groups(self) -> list[list[str]]:
         return [list(lot.items) for lot in self.lots]
@@ -1141,7 +1144,9 @@ def draft_from_form(
         number = placed[key]
         members[new_lot if number == -1 else final(number)].append(key)
     lots = []
+    renumbered: dict[int, int] = {}
     for new_number, old in enumerate([n for n in order if members[n]], start=1):
+        renumbered[old] = new_number
         lots.append(
             DraftLot(
                 number=new_number,
@@ -1167,7 +1172,10 @@ def draft_from_form(
         for lang in langs
         if form.get(f"justification-{lang}") is not None
     }
-    return Draft(strategy, lots, justification), unplaced
+    for number in numbers:
+        if final(number) in renumbered:
+            renumbered[number] = renumbered[final(number)]
+    return Draft(strategy, lots, justification, renumbered), unplaced
 
 
 # ------------------------------------------------------------------------------------------------

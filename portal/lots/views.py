@@ -576,6 +576,7 @@ def assess(dossier_id: int):  # type: ignore[no-untyped-def]
                 }
                 for text in map(messages.check_text, proposal.checks)
             ],
+            "renumbered": {str(old): new for old, new in draft.renumbered.items()},
             "summary": _(
                 "Checks updated: %(lots)s lots, %(warnings)s to act on, %(violations)s breaking "
                 "a rule.",

@@ -163,6 +163,22 @@ def test_live_checks_endpoint_returns_the_new_editor_and_checks(
     assert 'id="lot-1-title"' in data["html"] and "Perceel" in data["html"]
 
 
+def test_live_merge_tells_where_the_lots_went(client, db, login, buyer, make_dossier, demo_csv):
+    dossier = make_dossier()
+    login(buyer)
+    import_demo(client, dossier, demo_csv)
+    form = editor_fields(
+        client.get(f"/tenders/{dossier.id}/lots/editor?strategy=trade").get_data(as_text=True)
+    )
+    form["merge-2"] = "5"
+    data = client.post(
+        f"/tenders/{dossier.id}/lots/assess", data=form, headers={"Accept": "application/json"}
+    ).get_json()
+    assert len(data["lots"]) == 5
+    # Lot 2 went into lot 5, which is now lot 4 (lots 3-6 move up by one).
+    assert data["renumbered"] == {"1": 1, "2": 4, "3": 2, "4": 3, "5": 4, "6": 5}
+
+
 def test_not_dividing_needs_the_reasons_in_each_language(
     client, db, login, buyer, make_dossier, demo_csv
 ):

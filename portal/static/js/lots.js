@@ -14,12 +14,15 @@
       if (live) { live.textContent = text; }
     }
 
-    function restoreFocus(control) {
+    function restoreFocus(control, renumbered) {
+      // After a merge, go to the lot that took the items (lots are numbered again).
+      if (control.name.indexOf("merge-") === 0) {
+        var number = (renumbered || {})[control.value] || control.value;
+        var target = document.getElementById("lot-" + number + "-title");
+        if (target) { target.focus(); return; }
+      }
       var same = form.querySelector("[name='" + control.name + "']");
-      if (same) { same.focus(); return; }
-      // A merged lot disappears: go to the lot that took its items.
-      var target = control.value && document.getElementById("lot-" + control.value + "-title");
-      if (target) { target.focus(); }
+      if (same) { same.focus(); }
     }
 
     form.addEventListener("change", function (event) {
@@ -43,7 +46,7 @@
         })
         .then(function (result) {
           body.innerHTML = result.html;
-          restoreFocus(control);
+          restoreFocus(control, result.renumbered);
           say(result.summary);
         })
         .catch(function (error) {
