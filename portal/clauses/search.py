@@ -1,42 +1,64 @@
 """Full-text search of published clause versions: one service over SQLite FTS5 and PostgreSQL.
 
 The index holds the title and text of every *published* version in French, Dutch and English
-(parameter placeholders replaced by their labels). The services keep it in step: publishing a
-version indexes it; superseding or retiring it removes it. :func:`rebuild_index` rebuilds it from
-scratch (``flask --app portal clauses reindex``).
+(parameter placeholders replaced by their labels), and its *facets*: one token per family,
+placement, ambition level, category and CPV code (``famsocial``, ``plcaward``, ``ambbase``,
+``catcleaning``, ``cpv39830000``). A catalogue query with words is then answered by the index
+alone: the words and the filters are intersected in the full-text index, and only the page of
+results is read from ``clause_versions``. The services keep the index in step: publishing a
+version indexes it; superseding or retiring it removes it. :func:`rebuild_index` rebuilds it
+from scratch (``flask --app portal clauses reindex``).
 
 - **SQLite**: ``clause_versions_fts`` is an FTS5 virtual table (``rowid`` = version id) with the
-  ``unicode61 remove_diacritics 2`` tokenizer, ranked with ``bm25`` (titles weigh ten times more).
-- **PostgreSQL**: ``clause_versions_fts`` holds one tsvector per language, built with the
-  ``french``, ``dutch`` and ``english`` configurations, plus a ``simple`` one over every language
-  (codes, names, stop words), each with a GIN index, ranked with ``ts_rank``. Texts are folded
-  (lower case, accents removed) before indexing and querying, so ``ecologique`` finds
-  ``écologique`` on both databases without the ``unaccent`` extension.
+  ``unicode61 remove_diacritics 2`` tokenizer, ranked with ``bm25`` (titles weigh ten times more
+  than texts; facets weigh nothing). Words are searched in the text columns only.
+- **PostgreSQL**: ``clause_versions_fts`` holds, per version, the lexemes of every language
+  (``french``, ``dutch`` and ``english`` configurations, plus ``simple`` for codes, names and
+  stop words) twice: ``doc`` without positions (small, for matching and counting, with a GIN
+  index) and ``doc_rank`` with positions and weights (ranking); ``doc_titles`` (the titles,
+  GIN) and ``doc_facets`` (GIN). A query is each language's ``to_tsquery`` of the words, OR-ed.
+  Texts are folded (lower case, accents removed) before indexing and querying, so
+  ``ecologique`` finds ``écologique`` without the ``unaccent`` extension.
+
+Ranking: up to ``FULL_RANK_LIMIT`` matches are all ranked on their whole text, titles weighing
+more. A query that matches more (a word nearly every clause contains) puts the clauses whose
+titles hold every word first, ranked on their titles, then the others in index order, so that
+its cost stays flat as the library grows.
 
 User input never reaches the query syntax: it is cut into words (letters and digits only), and
-each word becomes a quoted term (FTS5) or a lexeme with a prefix marker (tsquery). A query made
-only of punctuation matches nothing; nothing a user types can raise a syntax error.
+each word becomes a quoted term (FTS5) or a lexeme with a prefix marker (tsquery). Facet tokens
+are made here from validated codes. A query made only of punctuation matches nothing; nothing a
+user types can raise a syntax error.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlmodel import Session, select
 
 from portal.clauses.content import LANGS, search_text
-from portal.clauses.models import ClauseVersion, VersionStatus
+from portal.clauses.models import (
+    ClauseVersion,
+    ClauseVersionCategory,
+    ClauseVersionCpv,
+    VersionStatus,
+)
 from portal.db import dialect_name
+from portal.reference.models import ProcurementCategory
 from portal.reference.services import fold
 
 #: SQL in this module is built from these constants only (never from user input: ``noqa: S608``).
 FTS_TABLE = "clause_versions_fts"
 #: PostgreSQL text-search configuration of each language.
 PG_CONFIGS = {"fr": "french", "nl": "dutch", "en": "english"}
+#: The FTS5 columns words are searched in (not the facets).
+TEXT_COLUMNS = " ".join(f"title_{lang} text_{lang}" for lang in LANGS)
 MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -58,16 +80,73 @@ def fts5_query(words: list[str]) -> str:
 
 
 def tsquery(words: list[str]) -> str:
-    """A to_tsquery expression: every word must occur; words of 3+ letters match as prefixes."""
-    return " & ".join(f"{w}:*" if len(w) >= 3 else w for w in words)
+    """A to_tsquery expression: every word must occur (stemmed by each language's dictionary);
+    the last word, if it has 3+ letters, also matches as a prefix (a word still being typed)."""
+    parts = list(words)
+    if parts and len(parts[-1]) >= 3:
+        parts[-1] += ":*"
+    return " & ".join(parts)
+
+
+# ------------------------------------------------------------------------------------------------
+# Facets
+
+
+def _token(prefix: str, value: str) -> str:
+    return prefix + re.sub(r"[^0-9a-z]", "", str(value).lower())
+
+
+def family_token(value: Any) -> str:
+    return _token("fam", getattr(value, "value", value))
+
+
+def placement_token(value: Any) -> str:
+    return _token("plc", getattr(value, "value", value))
+
+
+def ambition_token(value: Any) -> str:
+    return _token("amb", getattr(value, "value", value))
+
+
+def category_token(code: str) -> str:
+    return _token("cat", code)
+
+
+def cpv_token(code: str) -> str:
+    return _token("cpv", code[:8])
+
+
+def facet_tokens(version: ClauseVersion, categories: Sequence[str], cpv: Sequence[str]) -> str:
+    tokens = [
+        family_token(version.family),
+        placement_token(version.placement),
+        ambition_token(version.ambition),
+        *(category_token(c) for c in categories),
+        *(cpv_token(c) for c in cpv),
+    ]
+    return " ".join(tokens)
+
+
+def _links(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    cats: dict[int, list[str]] = {i: [] for i in ids}
+    cpvs: dict[int, list[str]] = {i: [] for i in ids}
+    for version_id, code in session.exec(
+        select(ClauseVersionCategory.version_id, ProcurementCategory.code)
+        .join(ProcurementCategory, ProcurementCategory.id == ClauseVersionCategory.category_id)
+        .where(ClauseVersionCategory.version_id.in_(ids))
+    ):
+        cats[version_id].append(code)
+    for version_id, code in session.exec(
+        select(ClauseVersionCpv.version_id, ClauseVersionCpv.cpv_code).where(
+            ClauseVersionCpv.version_id.in_(ids)
+        )
+    ):
+        cpvs[version_id].append(code)
+    return cats, cpvs
 
 
 # ------------------------------------------------------------------------------------------------
 # Indexing
-
-
-def _documents(version: ClauseVersion) -> dict[str, tuple[str, str]]:
-    return {lang: search_text(version, lang) for lang in LANGS}
 
 
 def index_version(session: Session, version: ClauseVersion) -> None:
@@ -80,38 +159,52 @@ def index_version(session: Session, version: ClauseVersion) -> None:
 
 def index_many(session: Session, versions: Iterable[ClauseVersion]) -> int:
     """Index several published versions at once (replacing what was indexed for them)."""
+    versions = list(versions)
+    if not versions:
+        return 0
+    ids = [v.id for v in versions]
+    cats, cpvs = _links(session, ids)
     rows = []
     for version in versions:
-        docs = _documents(version)
-        rows.append((version.id, docs))
-    if not rows:
-        return 0
-    ids = [r[0] for r in rows]
+        item: dict[str, Any] = {
+            "id": version.id,
+            "facets": facet_tokens(version, cats[version.id], cpvs[version.id]),
+        }
+        for lang in LANGS:
+            title, text = search_text(version, lang)
+            item[f"title_{lang}"] = title
+            item[f"text_{lang}"] = text
+        rows.append(item)
     if dialect_name(session) == "postgresql":
         session.execute(
             sa.text(f"DELETE FROM {FTS_TABLE} WHERE version_id = ANY(:ids)"),  # noqa: S608
             {"ids": ids},
         )
-        expr = ", ".join(
+        for item in rows:
+            for lang in LANGS:
+                item[f"title_{lang}"] = fold(item[f"title_{lang}"])
+                item[f"text_{lang}"] = fold(item[f"text_{lang}"])
+            item["titles"] = " ".join(item[f"title_{lang}"] for lang in LANGS)
+            item["texts"] = " ".join(item[f"text_{lang}"] for lang in LANGS)
+        ranked = " || ".join(
             f"setweight(to_tsvector('{cfg}', :title_{lang}), 'A') || "
             f"to_tsvector('{cfg}', :text_{lang})"
             for lang, cfg in PG_CONFIGS.items()
         )
-        stmt = sa.text(
-            f"INSERT INTO {FTS_TABLE} (version_id, doc_fr, doc_nl, doc_en, doc_simple) "  # noqa: S608
-            f"VALUES (:id, {expr}, "
-            "setweight(to_tsvector('simple', :titles), 'A') || to_tsvector('simple', :texts))"
+        titles = " || ".join(
+            f"to_tsvector('{cfg}', :title_{lang})" for lang, cfg in PG_CONFIGS.items()
         )
-        params = []
-        for version_id, docs in rows:
-            item: dict[str, Any] = {"id": version_id}
-            for lang in LANGS:
-                item[f"title_{lang}"] = fold(docs[lang][0])
-                item[f"text_{lang}"] = fold(docs[lang][1])
-            item["titles"] = " ".join(item[f"title_{lang}"] for lang in LANGS)
-            item["texts"] = " ".join(item[f"text_{lang}"] for lang in LANGS)
-            params.append(item)
-        session.execute(stmt, params)
+        session.execute(
+            sa.text(
+                f"INSERT INTO {FTS_TABLE} "  # noqa: S608
+                "(version_id, doc, doc_rank, doc_titles, doc_facets) "
+                "SELECT :id, strip(r), r, t, to_tsvector('simple', :facets) FROM (SELECT "
+                f"{ranked} || setweight(to_tsvector('simple', :titles), 'A') "
+                "|| to_tsvector('simple', :texts) AS r, "
+                f"{titles} || to_tsvector('simple', :titles) AS t) AS docs"
+            ),
+            rows,
+        )
     else:
         session.execute(
             sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),  # noqa: S608
@@ -120,15 +213,11 @@ def index_many(session: Session, versions: Iterable[ClauseVersion]) -> int:
         columns = ", ".join(f"title_{lang}, text_{lang}" for lang in LANGS)
         values = ", ".join(f":title_{lang}, :text_{lang}" for lang in LANGS)
         session.execute(
-            sa.text(f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (:id, {values})"),  # noqa: S608
-            [
-                {
-                    "id": version_id,
-                    **{f"title_{lang}": docs[lang][0] for lang in LANGS},
-                    **{f"text_{lang}": docs[lang][1] for lang in LANGS},
-                }
-                for version_id, docs in rows
-            ],
+            sa.text(
+                f"INSERT INTO {FTS_TABLE} (rowid, {columns}, facets) "  # noqa: S608
+                f"VALUES (:id, {values}, :facets)"
+            ),
+            rows,
         )
     return len(rows)
 
@@ -137,7 +226,10 @@ def unindex_version(session: Session, version_id: int | None) -> None:
     if version_id is None:
         return
     key = "version_id" if dialect_name(session) == "postgresql" else "rowid"
-    session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE {key} = :id"), {"id": version_id})  # noqa: S608
+    session.execute(
+        sa.text(f"DELETE FROM {FTS_TABLE} WHERE {key} = :id"),  # noqa: S608
+        {"id": version_id},
+    )
 
 
 def rebuild_index(session: Session, batch: int = 500) -> int:
@@ -164,49 +256,136 @@ def rebuild_index(session: Session, batch: int = 500) -> int:
 # Querying
 
 
+#: Up to this many matches, every match is ranked on its whole text (bm25, ts_rank). Beyond it,
+#: the clauses whose titles hold every word come first, ranked on their titles, and the others
+#: follow in the order of the index: ranking thousands of texts for a word that nearly every
+#: clause contains would cost more than it tells, and would grow with the library.
+FULL_RANK_LIMIT = 1000
+
+
 @dataclass(frozen=True)
-class Match:
-    """A subquery of matching version ids with a rank (lower is better)."""
+class _Queries:
+    count_all: Any
+    count_titles: Any
+    full: Any
+    titles: Any
+    rest: Any
 
-    subquery: Any
-    version_id: Any
-    rank: Any
+
+def _sqlite_queries(words: list[str], groups: list[list[str]]) -> _Queries:
+    fts = sa.table(FTS_TABLE, sa.column("rowid"))
+    terms_expr = f"({fts5_query(words)})"
+    title_cols = " ".join(f"title_{lang}" for lang in LANGS)
+    facets = "".join(" AND facets : (" + " OR ".join(g) + ")" for g in groups)
+    in_text = f"{{{TEXT_COLUMNS}}} : {terms_expr}"
+    in_titles = f"{{{title_cols}}} : {terms_expr}"
+
+    def matching(expression: str) -> Any:
+        return sa.text(f"{FTS_TABLE} MATCH :q").bindparams(q=expression)
+
+    full_weights = ", ".join(["10.0, 1.0"] * len(LANGS) + ["0.0"])
+    title_weights = ", ".join(["1.0, 0.0"] * len(LANGS) + ["0.0"])
+    full_rank = sa.literal_column(f"bm25({FTS_TABLE}, {full_weights})")
+    title_rank = sa.literal_column(f"bm25({FTS_TABLE}, {title_weights})")
+    rowid = fts.c.rowid
+    return _Queries(
+        count_all=sa.select(sa.func.count()).select_from(fts).where(matching(in_text + facets)),
+        count_titles=sa.select(sa.func.count())
+        .select_from(fts)
+        .where(matching(in_titles + facets)),
+        full=sa.select(rowid)
+        .select_from(fts)
+        .where(matching(in_text + facets))
+        .order_by(full_rank, rowid),
+        titles=sa.select(rowid)
+        .select_from(fts)
+        .where(matching(in_titles + facets))
+        .order_by(title_rank, rowid),
+        rest=sa.select(rowid)
+        .select_from(fts)
+        .where(matching(f"({in_text} NOT {in_titles}){facets}"))
+        .order_by(rowid),
+    )
 
 
-def match(session: Session, query: str) -> Match | None:
-    """The versions whose text matches ``query``; None when the query has no searchable word."""
+def _pg_queries(session: Session, words: list[str], groups: list[list[str]]) -> _Queries | None:
+    # Each language's dictionary makes its own query (stemmed, stop words dropped); identical
+    # ones are merged, so that the planner estimates the matches right and uses the index.
+    q = tsquery(words)
+    configs = (*PG_CONFIGS.values(), "simple")
+    select_queries = "SELECT " + ", ".join(f"to_tsquery('{cfg}', :q)::text" for cfg in configs)
+    row = session.execute(sa.text(select_queries), {"q": q}).one()
+    parts = sorted({text for text in row if text})
+    if not parts:
+        return None
+    tsq = sa.cast(sa.literal(" | ".join(f"( {p} )" for p in parts)), TSQUERY)
+    fts = sa.table(
+        FTS_TABLE,
+        sa.column("version_id"),
+        sa.column("doc"),
+        sa.column("doc_rank"),
+        sa.column("doc_titles"),
+        sa.column("doc_facets"),
+    )
+    facets: list[Any] = []
+    if groups:
+        fq = " & ".join("(" + " | ".join(g) + ")" for g in groups)
+        facets.append(
+            fts.c.doc_facets.op("@@")(
+                sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), sa.literal(fq))
+            )
+        )
+    in_text = fts.c.doc.op("@@")(tsq)
+    in_titles = fts.c.doc_titles.op("@@")(tsq)
+    vid = fts.c.version_id
+    return _Queries(
+        count_all=sa.select(sa.func.count()).select_from(fts).where(in_text, *facets),
+        count_titles=sa.select(sa.func.count()).select_from(fts).where(in_titles, *facets),
+        full=sa.select(vid)
+        .where(in_text, *facets)
+        .order_by(sa.desc(sa.func.ts_rank(fts.c.doc_rank, tsq)), vid),
+        titles=sa.select(vid)
+        .where(in_titles, *facets)
+        .order_by(sa.desc(sa.func.ts_rank(fts.c.doc_titles, tsq)), vid),
+        rest=sa.select(vid).where(in_text, sa.not_(in_titles), *facets).order_by(vid),
+    )
+
+
+def search_page(
+    session: Session,
+    query: str,
+    facets: Sequence[Sequence[str]] = (),
+    *,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[int, list[int]]:
+    """Count the published versions whose texts hold every word of ``query`` and that have, for
+    each group of ``facets``, one of its tokens; return the count and one page of their ids,
+    best first. A query without searchable words matches nothing.
+    """
     words = terms(query)
     if not words:
-        return None
+        return 0, []
+    groups = [[t for t in group if re.fullmatch(r"[0-9a-z]+", t)] for group in facets]
+    if any(not group for group in groups):
+        raise ValueError("empty facet group")
     if dialect_name(session) == "postgresql":
-        fts = sa.table(
-            FTS_TABLE,
-            sa.column("version_id"),
-            *(sa.column(f"doc_{lang}") for lang in (*LANGS, "simple")),
-        )
-        q = tsquery(words)
-        conditions = []
-        ranks = []
-        for lang, cfg in (*PG_CONFIGS.items(), ("simple", "simple")):
-            tsq = sa.func.to_tsquery(sa.literal_column(f"'{cfg}'::regconfig"), sa.literal(q))
-            doc = fts.c[f"doc_{lang}"]
-            conditions.append(doc.op("@@")(tsq))
-            ranks.append(sa.func.ts_rank(doc, tsq))
-        rank = -sa.func.greatest(*ranks)
-        sub = (
-            sa.select(fts.c.version_id.label("version_id"), rank.label("rank"))
-            .where(sa.or_(*conditions))
-            .subquery("fts")
-        )
+        queries = _pg_queries(session, words, groups)
+        if queries is None:
+            return 0, []
     else:
-        fts = sa.table(FTS_TABLE, sa.column("rowid"))
-        weights = ", ".join(["10.0, 1.0"] * len(LANGS))
-        sub = (
-            sa.select(
-                fts.c.rowid.label("version_id"),
-                sa.literal_column(f"bm25({FTS_TABLE}, {weights})").label("rank"),
-            )
-            .where(sa.text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts5_query(words)))
-            .subquery("fts")
-        )
-    return Match(subquery=sub, version_id=sub.c.version_id, rank=sub.c.rank)
+        queries = _sqlite_queries(words, groups)
+    total = session.execute(queries.count_all).scalar_one()
+    if total <= offset:
+        return total, []
+    if total <= FULL_RANK_LIMIT:
+        return total, list(session.execute(queries.full.limit(limit).offset(offset)).scalars())
+    in_titles = session.execute(queries.count_titles).scalar_one()
+    ids: list[int] = []
+    if offset < in_titles:
+        ids += session.execute(queries.titles.limit(limit).offset(offset)).scalars()
+    if len(ids) < limit:
+        ids += session.execute(
+            queries.rest.limit(limit - len(ids)).offset(max(0, offset - in_titles))
+        ).scalars()
+    return total, ids

@@ -1235,9 +1235,8 @@ def _filtered(session: Session, query: SearchQuery) -> Any:
     return conditions
 
 
-def _cpv_condition(session: Session, codes: Sequence[str]) -> Any:
-    """Versions attached to a code or its ancestors, or written for a category covering it."""
-    v = ClauseVersion
+def _cpv_scope(session: Session, codes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """For CPV codes: the codes and their ancestors, and the categories that cover them."""
     ancestors: set[str] = set()
     category_codes: set[str] = set()
     cpv_map = reference.category_cpv_map(session)
@@ -1248,30 +1247,50 @@ def _cpv_condition(session: Session, codes: Sequence[str]) -> Any:
             for cat, roots in cpv_map.items()
             if any(reference.cpv_is_within(code, r) for r in roots)
         )
-    category_ids = (
-        list(
-            session.exec(
-                select(ProcurementCategory.id).where(
-                    ProcurementCategory.code.in_(sorted(category_codes))
-                )
-            )
-        )
-        if category_codes
-        else []
-    )
+    return sorted(ancestors), sorted(category_codes)
+
+
+def _cpv_condition(session: Session, codes: Sequence[str]) -> Any:
+    """Versions attached to a code or its ancestors, or written for a category covering it."""
+    v = ClauseVersion
+    ancestors, category_codes = _cpv_scope(session, codes)
     options = [
         sa.exists().where(
-            ClauseVersionCpv.version_id == v.id, ClauseVersionCpv.cpv_code.in_(sorted(ancestors))
+            ClauseVersionCpv.version_id == v.id, ClauseVersionCpv.cpv_code.in_(ancestors)
         )
     ]
-    if category_ids:
+    if category_codes:
         options.append(
             sa.exists().where(
                 ClauseVersionCategory.version_id == v.id,
-                ClauseVersionCategory.category_id.in_(category_ids),
+                ClauseVersionCategory.category_id.in_(
+                    select(ProcurementCategory.id).where(
+                        ProcurementCategory.code.in_(category_codes)
+                    )
+                ),
             )
         )
     return sa.or_(*options)
+
+
+def _facet_groups(session: Session, query: SearchQuery) -> list[list[str]]:
+    """The catalogue filters as groups of index tokens (one of each group must be present)."""
+    groups = []
+    if query.family:
+        groups.append([search.family_token(query.family)])
+    if query.placement:
+        groups.append([search.placement_token(query.placement)])
+    if query.ambition:
+        groups.append([search.ambition_token(query.ambition)])
+    if query.category:
+        groups.append([search.category_token(query.category)])
+    if query.cpv:
+        ancestors, category_codes = _cpv_scope(session, [query.cpv])
+        groups.append(
+            [search.cpv_token(c) for c in ancestors]
+            + [search.category_token(c) for c in category_codes]
+        )
+    return groups
 
 
 def search_versions(
@@ -1279,25 +1298,33 @@ def search_versions(
 ) -> SearchResult:
     """Published versions matching a catalogue query, best matches first (code order without q).
 
-    Full-text search runs on the FTS index (:mod:`portal.clauses.search`); the filters are
-    indexed joins. A query without searchable words (only punctuation) matches nothing.
+    With words, the full-text index answers alone (words and filters intersect in it, see
+    :mod:`portal.clauses.search`) and only the page of versions is read. Without words, the
+    filters are indexed queries on the versions and their link tables. A query without
+    searchable words (only punctuation) matches nothing.
     """
     page = min(max(int(page), 1), 100_000)
-    conditions = _filtered(session, query)
-    stmt = select(ClauseVersion)
-    order: list[Any] = [ClauseVersion.code]
+    offset = (page - 1) * per_page
+    v = ClauseVersion
+    page_ids: list[int] = []
     if query.q:
-        found = search.match(session, query.q)
-        if found is None:
-            return SearchResult([], 0, page, per_page)
-        stmt = stmt.join(found.subquery, found.version_id == ClauseVersion.id)
-        order = [found.rank, ClauseVersion.code]
-    stmt = stmt.where(*conditions)
-    total = session.exec(
-        select(sa.func.count()).select_from(stmt.with_only_columns(ClauseVersion.id).subquery())
-    ).one()
-    items = list(session.exec(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
-    cats = categories_by_version(session, [v.id for v in items])
+        total, page_ids = search.search_page(
+            session, query.q, _facet_groups(session, query), offset=offset, limit=per_page
+        )
+    else:
+        conditions = _filtered(session, query)
+        total = session.exec(select(sa.func.count()).select_from(v).where(*conditions)).one()
+        if total > offset:
+            page_ids = list(
+                session.exec(
+                    select(v.id).where(*conditions).order_by(v.code).limit(per_page).offset(offset)
+                )
+            )
+    items: list[ClauseVersion] = []
+    if page_ids:
+        loaded = {x.id: x for x in session.exec(select(v).where(v.id.in_(page_ids)))}
+        items = [loaded[i] for i in page_ids if i in loaded]
+    cats = categories_by_version(session, [x.id for x in items])
     return SearchResult(items, int(total), page, per_page, cats)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import select
 
 from portal.accounts.permissions import PUBLIC, Permission, access, can
@@ -45,6 +46,27 @@ from portal.reference.services import cpv_label, list_categories
 from portal.reference.views import CATEGORY_PANELS
 
 bp = Blueprint("clauses", __name__, template_folder="templates")
+
+
+@bp.app_template_global("tag_titles")
+def tag_titles() -> dict[str, Any]:
+    """Translated titles of families, placements and ambition levels, looked up once per page
+    (translating inside a loop of 25 results costs more than the search itself)."""
+    return {
+        "classification": _("Classification"),
+        "family_label": _("Family"),
+        "placement_label": _("Placement"),
+        "ambition_label": _("Ambition level"),
+        "family": {f: f.title for f in Family},
+        "placement": {p: p.title for p in Placement},
+        "ambition": {a: a.title for a in Ambition},
+        "marks": {
+            a: Markup('<span aria-hidden="true">{}</span>').format(
+                "●" * a.rank + "○" * (len(Ambition) - a.rank)
+            )
+            for a in Ambition
+        },
+    }
 
 
 @bp.app_template_filter("clause_paragraphs")

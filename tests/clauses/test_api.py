@@ -52,8 +52,11 @@ def test_bad_parameters_give_400_with_field_errors(client, library, query, field
 
 
 def test_errors_follow_the_language(client, library):
-    response = client.get("/api/v1/clauses?family=cosmic&lang=nl")
-    assert response.get_json()["error"]["fields"]["family"] == ["Dit is geen toegestane waarde."]
+    english = client.get("/api/v1/clauses?family=cosmic&lang=en").get_json()["error"]
+    dutch = client.get("/api/v1/clauses?family=cosmic&lang=nl").get_json()["error"]
+    assert english["fields"]["family"] == ["Not one of the allowed values."]
+    assert dutch["fields"]["family"] != english["fields"]["family"]
+    assert "waarde" in dutch["fields"]["family"][0]
 
 
 def test_clause_has_current_version_history_and_mandatory(

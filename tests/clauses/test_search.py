@@ -141,7 +141,8 @@ def test_query_words_are_quoted(db):
     # Folded, de-duplicated, punctuation and one-letter words dropped: operators become words.
     assert search.terms('Désinfectants, l\'eau OR "xy" eau') == ["desinfectants", "eau", "or", "xy"]
     assert search.fts5_query(["eau", "co"]) == '"eau"* "co"'
-    assert search.tsquery(["eau", "co"]) == "eau:* & co"
+    assert search.tsquery(["eau", "desinfect"]) == "eau & desinfect:*"
+    assert search.tsquery(["desinfect", "co"]) == "desinfect & co"
 
 
 def test_an_overlong_query_is_refused_not_cut(db, library):
