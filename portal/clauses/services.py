@@ -1437,7 +1437,11 @@ def workspace(session: Session, *, actor: Any, today: date | None = None) -> Wor
     candidates = list(
         session.exec(
             select(v)
-            .where(v.status.in_([VersionStatus.published, *OPEN_STATUSES]), v.family.in_(families))
+            .where(
+                v.status.in_([VersionStatus.published, *OPEN_STATUSES]),
+                v.family.in_(families),
+                _translation_suspects(),
+            )
             .order_by(v.code)
         )
     )
@@ -1459,6 +1463,28 @@ def workspace(session: Session, *, actor: Any, today: date | None = None) -> Wor
         versions=versions,
         users=users_by_id(session, user_ids),
     )
+
+
+def _translation_suspects() -> Any:
+    """Versions that may lack a translation or have one older than French (one SQL pass; the
+    exact languages are then worked out in Python for these few)."""
+    v = ClauseVersion
+    conditions: list[Any] = [v.fr_changed_at.is_(None)]
+    for lang in LANGS:
+        for name in ("title", "text", "change_note"):
+            conditions.append(getattr(v, f"{name}_{lang}") == "")
+        conditions.append(
+            sa.and_(
+                v.award_weight_suggested.is_not(None), getattr(v, f"award_scoring_{lang}") == ""
+            )
+        )
+        # An empty text in the JSON fields, as the JSON type writes it on both databases.
+        for column in (v.parameters, v.verification, v.guidance):
+            conditions.append(sa.cast(column, sa.Text).contains(f'"{lang}": ""'))
+    for lang in ("nl", "en"):
+        stamp = getattr(v, f"{lang}_changed_at")
+        conditions.append(sa.or_(stamp.is_(None), stamp < v.fr_changed_at))
+    return sa.or_(*conditions)
 
 
 def translation_gap(session: Session, version: ClauseVersion) -> TranslationGap:

@@ -261,3 +261,16 @@ def test_menu_shows_the_library_to_everyone_and_the_workspace_to_the_helpdesk(
     login(make_user(Role.expert, themes=["social"]))
     home = client.get("/").data
     assert b'href="/helpdesk/clauses"' in home and b'href="/helpdesk/mandatory"' not in home
+
+
+def test_workspace_finds_a_translation_missing_only_in_verification(db, library, curator):
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    data = services.data_of(db, draft)
+    data["verification"][0]["how"]["nl"] = ""
+    data["change_note"] = LOC("Contrôle.", "Controle.", "Check.")
+    services.update_draft(
+        db, actor=curator, version_id=draft.id, data=data, lock_version=draft.lock_version
+    )
+    gaps = {g.version.id: g for g in services.workspace(db, actor=curator).translations}
+    assert gaps[draft.id].missing == ["nl"]
+    assert services.latest_published(db, "CLEAN-ENV-901").id not in gaps
