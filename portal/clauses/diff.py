@@ -54,6 +54,7 @@ FIELD_LABELS: dict[str, Any] = {
     "retired": _l("Retired"),
 }
 _TOKEN = re.compile(r"\s+|[^\s]+")
+DEFAULT_LABEL = _l("default")
 
 
 @dataclass
@@ -156,24 +157,29 @@ def _number(value: Any) -> str:
 
 
 def parameter_lines(parameters: list[dict[str, Any]], lang: str) -> str:
+    """One readable line per parameter: name, type, label, bounds, options, default, help."""
+    from portal.clauses.rendering import format_value
+
     lines = []
     for p in parameters or []:
         kind = _title(ParamType, p.get("type"))
         parts = [f"{p.get('name')} ({kind}): {(p.get('label') or {}).get(lang, '')}"]
+        unit = (p.get("unit") or {}).get(lang, "")
         if p.get("min") is not None or p.get("max") is not None:
-            unit = (p.get("unit") or {}).get(lang, "")
             parts.append(f"{_number(p.get('min'))}–{_number(p.get('max'))} {unit}".strip())
         if p.get("max_length"):
             parts.append(f"≤ {p['max_length']}")
-        options = {o["value"]: o["label"].get(lang, "") for o in p.get("options") or []}
+        options = [o["label"].get(lang, "") for o in p.get("options") or []]
         if options:
-            parts.append(" / ".join(f"{k}: {v}" for k, v in options.items()))
+            parts.append(" / ".join(options))
         default = p.get("default")
         if isinstance(default, dict):
             default = default.get(lang, "")
-        elif isinstance(default, list):
-            default = ", ".join(str(d) for d in default)
-        parts.append(f"= {_number(default) if not isinstance(default, str) else default}")
+        try:
+            shown = format_value(p, default, lang) if default not in (None, "") else ""
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            shown = str(default)
+        parts.append(f"{DEFAULT_LABEL}: {shown}")
         if p.get("help"):
             parts.append(p["help"].get(lang, ""))
         lines.append(" · ".join(x for x in parts if x))

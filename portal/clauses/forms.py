@@ -175,8 +175,8 @@ ClauseForm = _with_localized(
         "categories": MultiCheckboxField(
             _l("Categories"),
             description=_l(
-                "The first category chosen gives the code of a new clause; choose several for a "
-                "clause that fits several categories."
+                "A new clause for one category gets a code with that category's prefix "
+                "(CLEAN-…); a clause for several categories gets GEN-…"
             ),
         ),
         "cpv": TextAreaField(

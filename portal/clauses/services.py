@@ -564,9 +564,15 @@ def update_draft(
         raise Conflict(STALE_MESSAGE)
     if str(data.get("family") or version.family.value) != version.family.value:
         raise ValidationError.single("family", _l("The family of a clause cannot change."))
-    data = {**data, "family": version.family.value}
-    canonical = content.validate_content(data, code=version.code)
     old = data_of(session, version)
+    # A form lists categories in its own order; keep the clause's order (its first category
+    # gives the code's prefix) and add new ones after it.
+    chosen = list(data.get("categories") or [])
+    ordered = [c for c in old["categories"] if c in chosen] + [
+        c for c in chosen if c not in old["categories"]
+    ]
+    data = {**data, "family": version.family.value, "categories": ordered}
+    canonical = content.validate_content(data, code=version.code)
     now = utcnow()
     content.apply_to_version(version, canonical)
     _write_links(session, version, canonical)

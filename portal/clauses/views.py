@@ -26,7 +26,7 @@ from portal.clauses.models import (
     FeedbackStatus,
     VersionStatus,
 )
-from portal.clauses.rendering import paragraphs, render_text
+from portal.clauses.rendering import format_value, paragraphs, render_text
 from portal.clauses.vocabulary import (
     Ambition,
     CostEffect,
@@ -67,6 +67,18 @@ def tag_titles() -> dict[str, Any]:
             for a in Ambition
         },
     }
+
+
+@bp.app_template_global("clause_value")
+def clause_value(parameter: dict[str, Any], value: Any, lang: str | None = None) -> str:
+    """A parameter value as it appears in a clause text of ``lang`` (80 %, 1,5, €…)."""
+    lang = lang or current_lang()
+    if isinstance(value, dict):
+        value = value.get(lang) or value.get("fr", "")
+    try:
+        return format_value(parameter, value, lang)
+    except (ValueError, KeyError, TypeError, ArithmeticError):
+        return str(value)
 
 
 @bp.app_template_filter("clause_paragraphs")

@@ -54,7 +54,7 @@ def test_clause_page_shows_languages_parameters_preview_and_history(client, libr
     for lang in ("fr", "nl", "en"):
         assert f'<div class="lang-column" lang="{lang}">' in page
     assert "Biologisch afbreekbare ontsmettingsmiddelen" in page
-    assert "<code>{{ share }}</code>" in page and "Percentage" in page and "from 50 to 100" in page
+    assert "{{ share }}</code>" in page and "Percentage" in page and "from 50% to 100%" in page
     assert "Au moins 80\u00a0% des désinfectants" in page  # the preview with defaults
     assert "Check the labels." in page and "Belgian Public Procurement Act" in page
     assert "Permanent link to this version" in page and "/clauses/CLEAN-ENV-901/v/1" in page
@@ -274,3 +274,23 @@ def test_workspace_finds_a_translation_missing_only_in_verification(db, library,
     gaps = {g.version.id: g for g in services.workspace(db, actor=curator).translations}
     assert gaps[draft.id].missing == ["nl"]
     assert services.latest_published(db, "CLEAN-ENV-901").id not in gaps
+
+
+def test_editing_keeps_the_order_of_categories(client, db, load_clauses, curator, login):
+    load_clauses(clause_data("CLEAN-ENV-905", categories=["cleaning", "catering"]))
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-905")
+    db.commit()
+    data = services.data_of(db, draft)
+    data["change_note"] = LOC("Ordre.", "Volgorde.", "Order.")
+    data["categories"] = ["catering", "cleaning", "waste"]  # the form's order, plus one
+    login(curator)
+    response = client.post(
+        f"/clauses/drafts/{draft.id}/edit", data=editor_payload(data, draft.lock_version)
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    assert [c.code for c in services.version_categories(db, draft.id)] == [
+        "cleaning",
+        "catering",
+        "waste",
+    ]
