@@ -25,6 +25,9 @@ CHART_ROW = 26
 CHART_BAR = 16
 CHART_TEXT_ROOM = 96
 CHART_PAD = 6
+#: Above this many lot options in the editor ((items + lots) x lots), the lot of each item and
+#: the lot to merge into are number fields instead of lists.
+COMPACT_OPTIONS = 6000
 
 
 def place_text(item: LotItem, lang: str) -> str:
@@ -200,11 +203,21 @@ def editor_view(
         for code in langs:
             if not justification.get(code):
                 justification[code] = proposal.justification.text(code)
+    numbers = [lot["number"] for lot in lots]
+    items = sum(len(lot["items"]) for lot in lots)
+    compact = (items + len(numbers)) * (len(numbers) + 1) > COMPACT_OPTIONS
     return {
         "strategy": draft.strategy.value,
         "strategy_label": str(messages.STRATEGY_LABELS[draft.strategy]),
         "lots": lots,
-        "numbers": [lot["number"] for lot in lots],
+        "numbers": numbers,
+        # Large dossiers get a number field per item instead of a list of every lot (a page of
+        # 1,000 items and 60 lots would otherwise carry 60,000 options).
+        "compact": compact,
+        "new_number": len(numbers) + 1,
+        "options": {}
+        if compact
+        else {n: [(m, _("Lot %(n)s", n=m), m == n) for m in numbers] for n in numbers},
         "checks": structure,
         "status": worst_status([*structure, *(c for cs in per_lot.values() for c in cs)]),
         "aggregate": proposal.aggregate,

@@ -1401,15 +1401,30 @@ def lots_section(session: Session, dossier: Dossier, lang: str) -> Lots | None:
     SME-friendly suggestion, SME suitability and its reason), the limits on lots per tenderer
     with the objective award rule, combined bids and the coordination lot with its tasks and
     how the other lot holders work with it. An undivided plan gives the buyer's justification.
-    Items added after the plan was saved are left out until the plan is saved again
-    (:func:`lot_plan_problems` reports them).
+
+    :raises ValidationError: the saved plan no longer matches the dossier (items added after
+        it or lots emptied since, a document language without justification, no thresholds
+        for the publication date): a document would describe wrong lots, so none is made
+        until the buyer saves the plan again (:func:`lot_plan_problems` lists the same).
     """
     if lang not in document.LANGS:
         raise ValueError(f"unknown document language {lang!r}")
     space = _workspace(session, dossier)
     state = plan_state(session, space)
-    if state.plan is None or state.proposal is None:
+    if state.plan is None:
         return None
+    if state.problems or state.proposal is None:
+        raise ValidationError(
+            {
+                "": [
+                    _l(
+                        "The saved lot plan no longer matches the dossier; open the Lots tab "
+                        "and save the plan again before generating the documents."
+                    ),
+                    *state.problems,
+                ]
+            }
+        )
     proposal = state.proposal
     lots_value = sum((lot.value for lot in proposal.lots), Decimal(0))
     lots_yearly = sum((lot.yearly_value for lot in proposal.lots), Decimal(0))

@@ -69,15 +69,42 @@ ACTION_TITLES = {
 }
 
 
+#: How the dossier's history names the fields of the lots' changes.
+FIELD_TITLES = {
+    "description": _l("Description"),
+    "cpv": _l("CPV code"),
+    "value": _l("Value"),
+    "quantity": _l("Quantity"),
+    "unit": _l("Unit"),
+    "municipality": _l("Municipality"),
+    "site": _l("Site"),
+    "period_start": _l("Start of the item's own period"),
+    "period_end": _l("End of the item's own period"),
+    "divide": _l("Divide the contract into lots"),
+    "max_lots_bid": _l("Most lots one tenderer may bid for"),
+    "max_lots_awarded": _l("Most lots one tenderer may be awarded"),
+    "combined_bids": _l("Allow combined bids for several lots"),
+    "coordination_lot": _l("Add a coordination lot"),
+    "coordination_value": _l("Estimated value of the coordination lot (EUR)"),
+    "target_lot_size": _l("Target lot size (yearly value, EUR)"),
+    "duration_months": _l("Duration of the contract (months)"),
+    "annex_xiv_services": _l("Social and other specific services (Annex XIV, light regime)"),
+    "turnover_requirement": _l("Minimum yearly turnover you intend to require (EUR)"),
+}
+
+
 def _register_history_titles() -> None:
-    # The tender builder's history tab words audit actions through its ACTION_TITLES mapping.
+    # The tender builder's history tab words audit actions and changed fields through its
+    # ACTION_TITLES and FIELD_TITLES mappings; add the lots' own, never replacing theirs.
     try:
         from portal.tenders import views as tender_views
     except ImportError:  # pragma: no cover - the tender builder is always installed
         return
-    titles = getattr(tender_views, "ACTION_TITLES", None)
-    if isinstance(titles, dict):
-        titles.update(ACTION_TITLES)
+    for name, ours in (("ACTION_TITLES", ACTION_TITLES), ("FIELD_TITLES", FIELD_TITLES)):
+        theirs = getattr(tender_views, name, None)
+        if isinstance(theirs, dict):
+            for key, title in ours.items():
+                theirs.setdefault(key, title)
 
 
 _register_history_titles()

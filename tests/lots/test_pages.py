@@ -437,3 +437,32 @@ def test_example_files_download(client, lang, fmt):
 
 def test_unknown_example_file(client):
     assert client.get("/lots/examples/items-de.csv").status_code == 404
+
+
+def test_large_editors_use_a_number_field_per_item(
+    client, db, login, buyer, make_dossier, demo_csv, monkeypatch
+):
+    from portal.lots import presenters
+
+    monkeypatch.setattr(presenters, "COMPACT_OPTIONS", 10)
+    dossier = make_dossier()
+    login(buyer)
+    import_demo(client, dossier, demo_csv)
+    html = client.get(f"/tenders/{dossier.id}/lots/editor?strategy=trade&lang=en").get_data(
+        as_text=True
+    )
+    assert '<select name="item-' not in html
+    numbers = dict(re.findall(r'<input type="number" name="(item-\d+)"[^>]*value="(\d+)"', html))
+    assert len(numbers) == 40
+    assert "7 makes a new lot" in html
+    form = {**numbers, "strategy": "trade", "action": "check"}
+    moved = next(k for k, v in numbers.items() if v == "6")
+    form[moved] = "7"
+    page = client.post(f"/tenders/{dossier.id}/lots/editor?lang=en", data=form)
+    assert page.status_code == 200
+    after = dict(
+        re.findall(
+            r'<input type="number" name="(item-\d+)"[^>]*value="(\d+)"', page.get_data(as_text=True)
+        )
+    )
+    assert after[moved] == "7" and len(set(after.values())) == 7

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from portal.audit.models import AuditEvent
+from portal.errors import ValidationError
 from portal.lots import services
 from portal.lots.advisor import Strategy
 from portal.lots.demo import PLAN
@@ -120,8 +121,10 @@ def test_items_added_after_saving_are_reported_and_left_out(db, buyer, dossier):
     db.commit()
     problems = [str(p) for p in services.lot_plan_problems(db, dossier)]
     assert problems and "1 item was added after the plan was saved" in problems[0]
-    section = services.lots_section(db, dossier, "fr")
-    assert section.total_value == Decimal("2509600.00") + Decimal("48000")
+    # No document describes lots that miss an item.
+    with pytest.raises(ValidationError) as caught:
+        services.lots_section(db, dossier, "fr")
+    assert "1 item was added" in str(caught.value.errors[""][1])
     # The editor places the new item in a new last lot.
     space = services.workspace(db, actor=buyer, dossier_id=dossier.id)
     plan, lots = services.get_plan(db, dossier)
@@ -136,8 +139,38 @@ def test_deleting_every_item_of_a_lot_is_reported(db, buyer, dossier):
         services.delete_item(db, actor=buyer, dossier_id=dossier.id, item_id=items[row - 1].id)
     db.commit()
     assert any("lost all its items" in str(p) for p in services.lot_plan_problems(db, dossier))
+    with pytest.raises(ValidationError):
+        services.lots_section(db, dossier, "fr")
+    # Saving the plan again from the editor puts it right.
+    space = services.workspace(db, actor=buyer, dossier_id=dossier.id)
+    plan, lots = services.get_plan(db, dossier)
+    services.save_plan(
+        db, actor=buyer, dossier_id=dossier.id, draft=services.draft_from_plan(space, plan, lots)
+    )
     section = services.lots_section(db, dossier, "fr")
     assert [lot.number for lot in section.lots] == [1, 2, 3, 4, 5, 6]
+    assert section.lots[4].title == "Produits et matériel d'entretien"
+
+
+def test_generation_refuses_an_outdated_plan_with_a_clear_message(
+    client, db, login, buyer, dossier
+):
+    save_demo_plan(db, buyer, dossier)
+    services.add_item(
+        db,
+        actor=buyer,
+        dossier_id=dossier.id,
+        lang="fr",
+        data={"description": "Nouveau", "cpv": "90911300-9", "value": "5000", "unit": "m²"},
+    )
+    db.commit()
+    login(buyer)
+    response = client.post(
+        f"/tenders/{dossier.id}/documents?lang=en",
+        data={"kind": "lots", "lang": "fr", "template": ""},
+    )
+    assert response.status_code == 200
+    assert b"The saved lot plan no longer matches the dossier" in response.data
 
 
 def test_undivided_plan_gives_the_edited_justification(db, buyer, dossier):
@@ -250,3 +283,11 @@ def test_release_package_without_lots_is_valid():
     assert validate_package(package) == []
     assert "lots" not in package["releases"][0]["tender"]
     assert package["releases"][0]["tender"]["mainProcurementCategory"] == "goods"
+
+
+def test_the_dossier_history_words_the_lots_changes(client, login, buyer, dossier):
+    login(buyer)
+    page = client.get(f"/tenders/{dossier.id}/history?lang=fr").get_data(as_text=True)
+    assert "Postes importés" in page
+    assert "Options des lots modifiées" in page
+    assert "Taille de lot visée (valeur annuelle, EUR)" in page
