@@ -304,9 +304,11 @@ def run_round(app: Any, label: str, requests: int) -> dict[str, tuple[float, flo
     ):
         timings = measure(client.get, urls, requests)
         results[name] = (percentile(timings, 0.50), percentile(timings, 0.95))
-    sample = client.get("/api/v1/clauses?q=soumissionnaire&per_page=1").get_json()["total"]
-    rare = client.get("/api/v1/clauses?q=%C3%A9colabel&per_page=1").get_json()["total"]
-    print(f"\n  (matches: 'soumissionnaire' {sample:,}, 'écolabel' {rare:,})", end="")
+    counts = []
+    for word in ("soumissionnaire", "%C3%A9colabel"):
+        body = client.get(f"/api/v1/clauses?q={word}&per_page=1").get_json()
+        counts.append(f"{body['total']:,}{'' if body['total_exact'] else '+'}")
+    print(f"\n  (matches: 'soumissionnaire' {counts[0]}, 'écolabel' {counts[1]})", end="")
     health95 = results["/healthz"][1]
     print(f"\n{label}")
     print(f"  {'endpoint':<26}{'p50 ms':>9}{'p95 ms':>9}{'p95 / healthz p95':>20}")
@@ -383,6 +385,9 @@ def bench(kind: str, url: str, requests: int) -> None:
 
 
 def main() -> None:
+    import os
+
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
     parser.add_argument("--postgres", help="PostgreSQL server URL (a database is created)")
@@ -390,6 +395,9 @@ def main() -> None:
     for kind in ("sqlite", "postgresql") if args.postgres else ("sqlite",):
         with database(kind, args.postgres) as url:
             bench(kind, url, args.requests)
+    print(
+        f"\nload average after: {os.getloadavg()[0]:.2f} (other work on the machine skews figures)"
+    )
 
 
 if __name__ == "__main__":

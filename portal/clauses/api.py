@@ -127,6 +127,7 @@ def clauses():  # type: ignore[no-untyped-def]
         page=result.page,
         per_page=result.per_page,
         total=result.total,
+        total_exact=result.exact,
         pages=result.pages,
     )
 
@@ -367,7 +368,14 @@ add_paths(
                         "One page of published clause versions.",
                         {
                             "type": "object",
-                            "required": ["clauses", "page", "per_page", "total", "pages"],
+                            "required": [
+                                "clauses",
+                                "page",
+                                "per_page",
+                                "total",
+                                "total_exact",
+                                "pages",
+                            ],
                             "properties": {
                                 "clauses": {
                                     "type": "array",
@@ -375,7 +383,16 @@ add_paths(
                                 },
                                 "page": {"type": "integer"},
                                 "per_page": {"type": "integer"},
-                                "total": {"type": "integer"},
+                                "total": {
+                                    "type": "integer",
+                                    "description": "Matches, counted up to 1,000 for a search "
+                                    "with words (see total_exact).",
+                                },
+                                "total_exact": {
+                                    "type": "boolean",
+                                    "description": "False when more than `total` clauses "
+                                    "match: refine the search to see them all.",
+                                },
                                 "pages": {"type": "integer"},
                             },
                         },

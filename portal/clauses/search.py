@@ -260,16 +260,21 @@ def rebuild_index(session: Session, batch: int = 500) -> int:
 #: the clauses whose titles hold every word come first, ranked on their titles, and the others
 #: follow in the order of the index: ranking thousands of texts for a word that nearly every
 #: clause contains would cost more than it tells, and would grow with the library.
-FULL_RANK_LIMIT = 1000
+FULL_RANK_LIMIT = 500
+#: Matches are counted up to this number; a query that matches more reports "more than 1,000"
+#: (nobody pages that far), so that its cost does not grow with the library.
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
 class _Queries:
-    count_all: Any
-    count_titles: Any
-    full: Any
-    titles: Any
-    rest: Any
+    table: Any
+    version_id: Any
+    in_text: list[Any]
+    in_titles: list[Any]
+    rest: list[Any]
+    full_order: list[Any]
+    title_order: list[Any]
 
 
 def _sqlite_queries(words: list[str], groups: list[list[str]]) -> _Queries:
@@ -280,37 +285,26 @@ def _sqlite_queries(words: list[str], groups: list[list[str]]) -> _Queries:
     in_text = f"{{{TEXT_COLUMNS}}} : {terms_expr}"
     in_titles = f"{{{title_cols}}} : {terms_expr}"
 
-    def matching(expression: str) -> Any:
-        return sa.text(f"{FTS_TABLE} MATCH :q").bindparams(q=expression)
+    def matching(expression: str) -> list[Any]:
+        return [sa.text(f"{FTS_TABLE} MATCH :q").bindparams(q=expression)]
 
     full_weights = ", ".join(["10.0, 1.0"] * len(LANGS) + ["0.0"])
     title_weights = ", ".join(["1.0, 0.0"] * len(LANGS) + ["0.0"])
-    full_rank = sa.literal_column(f"bm25({FTS_TABLE}, {full_weights})")
-    title_rank = sa.literal_column(f"bm25({FTS_TABLE}, {title_weights})")
     rowid = fts.c.rowid
     return _Queries(
-        count_all=sa.select(sa.func.count()).select_from(fts).where(matching(in_text + facets)),
-        count_titles=sa.select(sa.func.count())
-        .select_from(fts)
-        .where(matching(in_titles + facets)),
-        full=sa.select(rowid)
-        .select_from(fts)
-        .where(matching(in_text + facets))
-        .order_by(full_rank, rowid),
-        titles=sa.select(rowid)
-        .select_from(fts)
-        .where(matching(in_titles + facets))
-        .order_by(title_rank, rowid),
-        rest=sa.select(rowid)
-        .select_from(fts)
-        .where(matching(f"({in_text} NOT {in_titles}){facets}"))
-        .order_by(rowid),
+        table=fts,
+        version_id=rowid,
+        in_text=matching(in_text + facets),
+        in_titles=matching(in_titles + facets),
+        rest=matching(f"({in_text} NOT {in_titles}){facets}"),
+        full_order=[sa.literal_column(f"bm25({FTS_TABLE}, {full_weights})"), rowid],
+        title_order=[sa.literal_column(f"bm25({FTS_TABLE}, {title_weights})"), rowid],
     )
 
 
 def _pg_queries(session: Session, words: list[str], groups: list[list[str]]) -> _Queries | None:
     # Each language's dictionary makes its own query (stemmed, stop words dropped); identical
-    # ones are merged, so that the planner estimates the matches right and uses the index.
+    # ones are merged, so that the planner estimates the matches right.
     q = tsquery(words)
     configs = (*PG_CONFIGS.values(), "simple")
     select_queries = "SELECT " + ", ".join(f"to_tsquery('{cfg}', :q)::text" for cfg in configs)
@@ -339,16 +333,44 @@ def _pg_queries(session: Session, words: list[str], groups: list[list[str]]) -> 
     in_titles = fts.c.doc_titles.op("@@")(tsq)
     vid = fts.c.version_id
     return _Queries(
-        count_all=sa.select(sa.func.count()).select_from(fts).where(in_text, *facets),
-        count_titles=sa.select(sa.func.count()).select_from(fts).where(in_titles, *facets),
-        full=sa.select(vid)
-        .where(in_text, *facets)
-        .order_by(sa.desc(sa.func.ts_rank(fts.c.doc_rank, tsq)), vid),
-        titles=sa.select(vid)
-        .where(in_titles, *facets)
-        .order_by(sa.desc(sa.func.ts_rank(fts.c.doc_titles, tsq)), vid),
-        rest=sa.select(vid).where(in_text, sa.not_(in_titles), *facets).order_by(vid),
+        table=fts,
+        version_id=vid,
+        in_text=[in_text, *facets],
+        in_titles=[in_titles, *facets],
+        rest=[in_text, sa.not_(in_titles), *facets],
+        full_order=[sa.desc(sa.func.ts_rank(fts.c.doc_rank, tsq)), vid],
+        title_order=[sa.desc(sa.func.ts_rank(fts.c.doc_titles, tsq)), vid],
     )
+
+
+def _count(session: Session, queries: _Queries, where: list[Any], cap: int) -> int:
+    """How many rows match, counting no further than ``cap``."""
+    found = sa.select(sa.literal(1)).select_from(queries.table).where(*where).limit(cap)
+    return session.execute(sa.select(sa.func.count()).select_from(found.subquery())).scalar_one()
+
+
+def _ids(
+    session: Session, queries: _Queries, where: list[Any], order: list[Any], offset: int, limit: int
+) -> list[int]:
+    stmt = (
+        sa.select(queries.version_id)
+        .select_from(queries.table)
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of matching version ids, best first, and how many match (``total`` is exact
+    when ``exact``; otherwise more than ``total`` match)."""
+
+    total: int
+    exact: bool
+    ids: list[int]
 
 
 def search_page(
@@ -358,34 +380,53 @@ def search_page(
     *,
     offset: int = 0,
     limit: int = 20,
-) -> tuple[int, list[int]]:
-    """Count the published versions whose texts hold every word of ``query`` and that have, for
-    each group of ``facets``, one of its tokens; return the count and one page of their ids,
-    best first. A query without searchable words matches nothing.
+) -> Page:
+    """The published versions whose texts hold every word of ``query`` and that have, for each
+    group of ``facets``, one of its tokens: their number and one page of their ids, best first.
+    A query without searchable words matches nothing.
     """
     words = terms(query)
     if not words:
-        return 0, []
+        return Page(0, True, [])
     groups = [[t for t in group if re.fullmatch(r"[0-9a-z]+", t)] for group in facets]
     if any(not group for group in groups):
         raise ValueError("empty facet group")
-    if dialect_name(session) == "postgresql":
+    postgres = dialect_name(session) == "postgresql"
+    if postgres:
         queries = _pg_queries(session, words, groups)
         if queries is None:
-            return 0, []
+            return Page(0, True, [])
+        # The planner takes a tsvector match for cheap and scans the whole table when many
+        # rows match; the GIN indexes are much faster here. Only for these queries.
+        session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     else:
         queries = _sqlite_queries(words, groups)
-    total = session.execute(queries.count_all).scalar_one()
-    if total <= offset:
-        return total, []
-    if total <= FULL_RANK_LIMIT:
-        return total, list(session.execute(queries.full.limit(limit).offset(offset)).scalars())
-    in_titles = session.execute(queries.count_titles).scalar_one()
-    ids: list[int] = []
-    if offset < in_titles:
-        ids += session.execute(queries.titles.limit(limit).offset(offset)).scalars()
-    if len(ids) < limit:
-        ids += session.execute(
-            queries.rest.limit(limit - len(ids)).offset(max(0, offset - in_titles))
-        ).scalars()
-    return total, ids
+    try:
+        counted = _count(session, queries, queries.in_text, COUNT_LIMIT + 1)
+        total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
+        if offset >= total:
+            return Page(total, exact, [])
+        if counted <= FULL_RANK_LIMIT:
+            return Page(
+                total,
+                exact,
+                _ids(session, queries, queries.in_text, queries.full_order, offset, limit),
+            )
+        # Title matches only need counting as far as this page reaches.
+        in_titles = _count(session, queries, queries.in_titles, offset + limit)
+        ids: list[int] = []
+        if offset < in_titles:
+            ids += _ids(session, queries, queries.in_titles, queries.title_order, offset, limit)
+        if len(ids) < limit:
+            ids += _ids(
+                session,
+                queries,
+                queries.rest,
+                [queries.version_id],
+                max(0, offset - in_titles),
+                limit - len(ids),
+            )
+        return Page(total, exact, ids[: max(0, min(limit, total - offset))])
+    finally:
+        if postgres:
+            session.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))

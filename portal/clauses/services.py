@@ -1157,6 +1157,8 @@ class SearchResult:
     page: int
     per_page: int
     categories: dict[int, list[ProcurementCategory]] = field(default_factory=dict)
+    #: False when more than ``total`` versions match (see ``search.COUNT_LIMIT``).
+    exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -1313,10 +1315,12 @@ def search_versions(
     offset = (page - 1) * per_page
     v = ClauseVersion
     page_ids: list[int] = []
+    exact = True
     if query.q:
-        total, page_ids = search.search_page(
+        found = search.search_page(
             session, query.q, _facet_groups(session, query), offset=offset, limit=per_page
         )
+        total, exact, page_ids = found.total, found.exact, found.ids
     else:
         conditions = _filtered(session, query)
         total = session.exec(select(sa.func.count()).select_from(v).where(*conditions)).one()
@@ -1331,17 +1335,7 @@ def search_versions(
         loaded = {x.id: x for x in session.exec(select(v).where(v.id.in_(page_ids)))}
         items = [loaded[i] for i in page_ids if i in loaded]
     cats = categories_by_version(session, [x.id for x in items])
-    return SearchResult(items, int(total), page, per_page, cats)
-
-
-def facet_counts(session: Session) -> dict[str, int]:
-    """How many clauses are published (shown on the catalogue page)."""
-    total = session.exec(
-        select(sa.func.count())
-        .select_from(ClauseVersion)
-        .where(ClauseVersion.status == VersionStatus.published)
-    ).one()
-    return {"published": int(total)}
+    return SearchResult(items, int(total), page, per_page, cats, exact)
 
 
 def category_panel(session: Session, category: ProcurementCategory) -> dict[str, Any]:

@@ -111,7 +111,6 @@ def catalogue():  # type: ignore[no-untyped-def]
         families=list(Family),
         placements=list(Placement),
         ambitions=list(Ambition),
-        published=services.facet_counts(session)["published"],
         can_propose=can(current_user, Permission.propose_clause),
     )
 

@@ -173,3 +173,42 @@ def test_filter_values_are_enums(db):
 def test_rebuilding_the_index_keeps_results(db, library):
     assert search.rebuild_index(db) == 3
     assert _codes(db, q="stagiaires") == ["GEN-SOC-901"]
+
+
+def test_common_words_rank_title_matches_first_and_counts_are_capped(
+    db, load_clauses, monkeypatch, client
+):
+    from tests.clauses.conftest import clause_data
+
+    items = []
+    for n in range(1, 7):
+        in_title = n in (3, 5)
+        items.append(
+            clause_data(
+                f"CLEAN-ENV-9{n:02d}",
+                title=LOC(
+                    ("Marché commun " if in_title else "Titre ") + str(n),
+                    "Titel " + str(n),
+                    "Title " + str(n),
+                ),
+                text=LOC(
+                    "Un marché commun {{ share }} {{ labels }} {{ months }}",
+                    "Een gemeenschappelijke markt {{ share }} {{ labels }} {{ months }}",
+                    "A common market {{ share }} {{ labels }} {{ months }}",
+                ),
+            )
+        )
+    load_clauses(*items)
+    monkeypatch.setattr(search, "FULL_RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
+    query, _errors = services.parse_search({"q": "commun"})
+    first = services.search_versions(db, query, page=1, per_page=3)
+    second = services.search_versions(db, query, page=2, per_page=3)
+    assert (first.total, first.exact, second.total) == (5, False, 5)
+    codes = [v.code for v in first.items + second.items]
+    assert codes[:2] == ["CLEAN-ENV-903", "CLEAN-ENV-905"]  # titles first
+    assert codes[2:] == ["CLEAN-ENV-901", "CLEAN-ENV-902", "CLEAN-ENV-904"]  # then index order
+    body = client.get("/api/v1/clauses?q=commun&per_page=3&page=2").get_json()
+    assert body["total"] == 5 and body["total_exact"] is False and body["pages"] == 2
+    page = client.get("/clauses?q=commun&lang=en").data.decode()
+    assert "More than 5 clauses found" in page
