@@ -25,8 +25,8 @@ PORTAL = Path(__file__).resolve().parent
 LOCALES = ("fr", "nl", "en")
 REQUIRED = ("fr", "nl")
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
-METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-OPTIONS_MAP = {"**/templates/**.html": {"trimmed": "true"}}
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
+OPTIONS_MAP = {"**.html": {"trimmed": "true"}}
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,18 @@ def test_dates_follow_the_locale(app):
             assert format_date(date(2026, 3, 5), "long") == "5 mars 2026"
         with force_locale("nl"):
             assert format_date(date(2026, 3, 5), "long") == "5 maart 2026"
+
+
+def test_extraction_covers_the_shared_layout():
+    from portal.i18n_tools import catalog_dirs, extract
+
+    core = extract(catalog_dirs()[0])
+    for msgid in ("Skip to main content", "Home", "Please correct the following", "Log out"):
+        assert msgid in core, msgid
+
+
+@pytest.mark.parametrize(
+    "lang,text", [("fr", "Aller au contenu principal"), ("nl", "Naar de hoofdinhoud")]
+)
+def test_layout_is_translated(client, lang, text):
+    assert text.encode() in client.get(f"/?lang={lang}").data
