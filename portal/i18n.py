@@ -83,7 +83,12 @@ def format_money(value: Any, currency: str = "EUR", digits: bool = True) -> str:
     if value is None or value == "":
         return ""
     locale = get_locale() or "fr_BE"
-    fmt = None if digits else "¤#,##0" if str(locale).startswith("en") else "#,##0\u00a0¤"
+    lang = str(locale)[:2]
+    fmt = (
+        None
+        if digits
+        else ("¤#,##0" if lang == "en" else "¤\u00a0#,##0" if lang == "nl" else "#,##0\u00a0¤")
+    )
     return babel_numbers.format_currency(
         Decimal(str(value)), currency, format=fmt, locale=locale, currency_digits=digits
     )

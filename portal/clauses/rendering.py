@@ -148,7 +148,11 @@ def format_value(p: dict[str, Any], value: Any, lang: str) -> str:
 
 
 def _whole_currency(lang: str) -> str:
-    return "¤#,##0" if lang == "en" else "#,##0\u00a0¤"
+    # Same conventions as the Word documents (portal.documents.formatting): 1 234 € in French,
+    # € 1.234 in Dutch, €1,234 in English.
+    if lang == "en":
+        return "¤#,##0"
+    return "¤\u00a0#,##0" if lang == "nl" else "#,##0\u00a0¤"
 
 
 def render_text(

@@ -491,4 +491,4 @@ def test_history_shows_parameter_values_with_their_labels(client, login, buyer, 
     assert "Part minimale\u00a0: 85\u00a0%" in page
     assert "Pondération du prix" in page
     dutch = client.get(f"/tenders/{ready.id}/history?lang=nl").get_data(as_text=True)
-    assert "Regeling: via het OCMW; Boete: 750" in dutch.replace("\u00a0", " ")
+    assert "Regeling: via het OCMW; Boete: € 750" in dutch.replace("\u00a0", " ")
