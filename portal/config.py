@@ -81,6 +81,9 @@ class DefaultConfig:
     TEMPLATE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     #: Largest CSV/XLSX import of tender items, in bytes.
     ITEM_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    #: Prefix of OCDS ids (ocid) in the lots export. Register a real one with the Open
+    #: Contracting Partnership before publishing data.
+    OCDS_OCID_PREFIX = "ocds-clausier"
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:

@@ -36,7 +36,6 @@ from portal.i18n import _, _l, current_lang, format_number, localized, ngettext
 from portal.lots import forms, messages, presenters, services
 from portal.lots.advisor import DEFAULT_TARGET_LOT_SIZE, EXACT_LIMIT, FieldError, Strategy
 from portal.lots.importing import EXAMPLE_HEADERS, example_rows, to_csv, to_xlsx
-from portal.lots.ocds import DEFAULT_OCID_PREFIX
 from portal.lots.rules import (
     ART_AGGREGATION,
     ART_COMBINED,
@@ -625,7 +624,7 @@ def ocds(dossier_id: int):  # type: ignore[no-untyped-def]
             session,
             actor=current_user,
             dossier_id=dossier_id,
-            ocid_prefix=current_app.config.get("OCDS_OCID_PREFIX", DEFAULT_OCID_PREFIX),
+            ocid_prefix=current_app.config["OCDS_OCID_PREFIX"],
             uri=request.base_url,
         )
     except ValidationError as exc:
