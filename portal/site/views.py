@@ -18,8 +18,25 @@ bp = Blueprint("site", __name__, template_folder="templates")
 @bp.get("/")
 @access(PUBLIC)
 def home():  # type: ignore[no-untyped-def]
-    categories = list_categories(get_session())
-    return render_template("site/home.html", categories=categories)
+    session = get_session()
+    categories = list_categories(session)
+    figures = site_figures(session)
+    return render_template("site/home.html", categories=categories, figures=figures)
+
+
+def site_figures(session) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Counts shown on the home page: published clauses, categories and authorities."""
+    from portal.clauses.models import Clause, ClauseVersion, VersionStatus
+    from portal.reference.models import ContractingAuthority
+
+    published = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Clause)
+        .join(ClauseVersion, ClauseVersion.id == Clause.current_version_id)
+        .where(ClauseVersion.status == VersionStatus.published)
+    )
+    authorities = session.scalar(sa.select(sa.func.count()).select_from(ContractingAuthority))
+    return {"clauses": published or 0, "authorities": authorities or 0}
 
 
 @bp.get("/language/<code>")
