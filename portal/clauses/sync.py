@@ -309,6 +309,16 @@ def export_directory(session: Session, directory: Path) -> ExportReport:
 # Coverage statistics (issue 4 reads them)
 
 
+#: The parts of a tender every category needs clauses for. Procedure clauses are welcome but
+#: optional: a buyer can write the procedure without the library.
+REQUIRED_PARTS: tuple[tuple[Placement, ...], ...] = (
+    (Placement.exclusion, Placement.selection),
+    (Placement.technical_specification,),
+    (Placement.award,),
+    (Placement.performance,),
+)
+
+
 @dataclass(frozen=True)
 class ClauseFacts:
     code: str
@@ -329,6 +339,17 @@ class Coverage:
     by_family: Counter
     by_placement: Counter
     by_ambition: Counter
+
+    def placement_gaps(
+        self, parts: Iterable[tuple[Placement, ...]] = REQUIRED_PARTS
+    ) -> list[tuple[str, tuple[Placement, ...]]]:
+        """(category, part) pairs without any clause, a part being a group of placements."""
+        return [
+            (cat, part)
+            for cat in self.categories
+            for part in parts
+            if not any(self.by_category_placement[(cat, p)] for p in part)
+        ]
 
     def gaps(self, families: Iterable[Family]) -> list[tuple[str, Family]]:
         """(category, family) pairs without any clause."""
@@ -400,6 +421,7 @@ def format_coverage(cov: Coverage) -> str:
     short = {f: f.code_suffix for f in families}
     placements = list(Placement)
     p_short = {
+        Placement.procedure: "PROC",
         Placement.exclusion: "EXC",
         Placement.selection: "SEL",
         Placement.technical_specification: "TS",
@@ -432,4 +454,13 @@ def format_coverage(cov: Coverage) -> str:
     else:
         lines.append("")
         lines.append("every category has an environmental, a social and a pro-SME clause")
+    holes = cov.placement_gaps()
+    if holes:
+        lines.append(f"missing (parts of the tender per category): {len(holes)}")
+        lines += [f"  {cat}: {' or '.join(p.value for p in part)}" for cat, part in holes]
+    else:
+        lines.append(
+            "every category has an exclusion or selection clause, a technical specification, "
+            "an award criterion and a performance clause"
+        )
     return "\n".join(lines)

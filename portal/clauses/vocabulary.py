@@ -71,8 +71,11 @@ def families_for_themes(themes: frozenset[Theme] | set[Theme]) -> frozenset[Fami
 
 
 class Placement(enum.StrEnum):
-    """Where a clause goes in the tender documents."""
+    """Where a clause goes in the tender documents, in tender order."""
 
+    #: A provision of the procedure itself: lots and their limits, coordination lot, reserved
+    #: contracts, deadlines, site visits, variants, samples, market consultation, price checks.
+    procedure = "procedure"
     #: An exclusion ground.
     exclusion = "exclusion"
     #: A selection criterion (capacity of the tenderer).
@@ -90,6 +93,7 @@ class Placement(enum.StrEnum):
 
 
 PLACEMENT_TITLES = {
+    Placement.procedure: _l("Procedure and lots"),
     Placement.exclusion: _l("Exclusion ground"),
     Placement.selection: _l("Selection criterion"),
     Placement.technical_specification: _l("Technical specification"),

@@ -123,8 +123,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "donner lieu aux pénalités et mesures d'office prévues par cet arrêté.",
         "pf_none": "Aucune clause d'exécution particulière n'est retenue.",
         "control": "Contrôle",
-        # 4. lots
-        "lots_title": "Division en lots et accès des PME",
+        # 4. procedure and lots
+        "lots_title": "Modalités de la procédure, lots et accès des PME",
         "lots_intro_a": "Le marché est divisé en ",
         "lots_intro_b": " lots. Chaque lot fait l'objet d'une attribution distincte et peut "
         "être attribué à un soumissionnaire différent.",
@@ -162,6 +162,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "contract_turnover_a": "Le chiffre d'affaires annuel minimal exigé s'élève à ",
         "contract_turnover_b": ", soit moins que le plafond de ",
         "contract_turnover_c": " admis par l'article 58, paragraphe 3, de la directive 2014/24/UE.",
+        "proc_title": "Modalités de la procédure",
+        "proc_intro": "Les dispositions suivantes règlent le déroulement de la procédure de "
+        "passation et, le cas échéant, la division du marché en lots et l'attribution des lots.",
         # 5. checklist
         "cl_title": "Annexe : liste de contrôle des preuves (à l'usage du pouvoir adjudicateur)",
         "cl_intro": "Cette annexe est destinée au seul pouvoir adjudicateur et ne fait pas "
@@ -269,7 +272,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "bepaalt.",
         "pf_none": "Er zijn geen bijzondere uitvoeringsvoorwaarden opgenomen.",
         "control": "Controle",
-        "lots_title": "Verdeling in percelen en toegang voor kmo's",
+        "lots_title": "Procedureregels, percelen en toegang voor kmo's",
         "lots_intro_a": "De opdracht is verdeeld in ",
         "lots_intro_b": " percelen. Elk perceel wordt afzonderlijk gegund en kan aan een "
         "andere inschrijver worden gegund.",
@@ -307,6 +310,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "contract_turnover_a": "De vereiste minimale jaaromzet bedraagt ",
         "contract_turnover_b": ", wat lager is dan het maximum van ",
         "contract_turnover_c": " dat artikel 58, lid 3, van richtlijn 2014/24/EU toestaat.",
+        "proc_title": "Procedureregels",
+        "proc_intro": "De volgende bepalingen regelen het verloop van de plaatsingsprocedure en, "
+        "in voorkomend geval, de verdeling van de opdracht in percelen en de gunning van de "
+        "percelen.",
         "cl_title": "Bijlage: controlelijst van de bewijsmiddelen (voor de aanbestedende overheid)",
         "cl_intro": "Deze bijlage is uitsluitend bestemd voor de aanbestedende overheid en maakt "
         "geen deel uit van de bekendgemaakte opdrachtdocumenten. Ze vermeldt voor elke gekozen "
@@ -755,7 +762,7 @@ def performance(doc: Document, lang: str, standalone: bool) -> None:
 
 
 def lots(doc: Document, lang: str, standalone: bool) -> None:
-    """Section 4: the lots and SME access."""
+    """Section 4: the lots and SME access, then the clauses on the procedure itself."""
     t = TEXTS[lang]
     section_heading(doc, t["lots_title"], standalone)
     tag(doc, "if lots.divided")
@@ -867,6 +874,13 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
             t["contract_turnover_c"],
         ],
     )
+    tag(doc, "endif")
+    tag(doc, "if clauses.procedure")
+    heading(doc, t["proc_title"], 2)
+    paragraph(doc, t["proc_intro"])
+    tag(doc, "for c in clauses.procedure")
+    clause_block(doc, lang, "c", 3, "evidence")
+    tag(doc, "endfor")
     tag(doc, "endif")
 
 

@@ -64,12 +64,12 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "lots",
         "lots.docx",
-        _l("Lots and access for SMEs"),
+        _l("Procedure, lots and access for SMEs"),
         {
-            "fr": "Division en lots et accès des PME",
-            "nl": "Verdeling in percelen en toegang voor kmo's",
+            "fr": "Modalités de la procédure, lots et accès des PME",
+            "nl": "Procedureregels, percelen en toegang voor kmo's",
         },
-        ("authority", "dossier", "lots"),
+        ("authority", "dossier", "clauses", "lots"),
     ),
     Section(
         "verification_checklist",

@@ -42,6 +42,7 @@ DOCUMENT_LANGS = ("fr", "nl")
 CONTEXT_LANGS = ("fr", "nl", "en")
 #: The order in which placements appear in the documents and the checklist.
 PLACEMENT_ORDER = (
+    Placement.procedure,
     Placement.exclusion,
     Placement.selection,
     Placement.technical_specification,
@@ -164,6 +165,10 @@ class Clause:
 class ClauseGroups:
     """The chosen clauses, grouped by placement, in document order."""
 
+    procedure: tuple[Clause, ...] = doc(
+        _l("Provisions of the procedure: lots, deadlines, visits, variants (a list of clauses)."),
+        default=(),
+    )
     exclusion: tuple[Clause, ...] = doc(_l("Exclusion grounds (a list of clauses)."), default=())
     selection: tuple[Clause, ...] = doc(_l("Selection criteria (a list of clauses)."), default=())
     technical_specification: tuple[Clause, ...] = doc(

@@ -1,7 +1,7 @@
 """A realistic, complete example context: the cleaning contract of a Brussels municipality.
 
 The Municipality of Etterbeek buys the cleaning of its buildings for four years, in three lots,
-with thirteen clauses covering every placement and an anti-social-dumping block. The clauses are
+with fourteen clauses covering every placement and an anti-social-dumping block. The clauses are
 written in the shape of the clause corpus (``clauses/*.yaml``) and filled in with
 :func:`portal.documents.context.clause_context`, exactly as the tender builder fills pinned
 versions; so the example exercises the same path as real dossiers. It feeds the tests, the
@@ -60,6 +60,80 @@ def _cpv(code: str, lang: str) -> Cpv:
 # Clauses, in the shape of the corpus files (French and Dutch only: the templates' languages)
 
 CLAUSES: list[dict[str, Any]] = [
+    {
+        "code": "GEN-SME-008",
+        "version": 1,
+        "family": "pro_sme",
+        "placement": "procedure",
+        "ambition": "base",
+        "title": {
+            "fr": "Visite des lieux annoncée à l'avance et réponses publiées pour tous",
+            "nl": "Vooraf aangekondigd plaatsbezoek en antwoorden bekendgemaakt voor iedereen",
+        },
+        "text": {
+            "fr": "Une visite des bâtiments de chaque lot est organisée à {{ visit_slots }} dates "
+            "différentes, annoncées dans l'avis de marché. La participation à la visite "
+            "{{ visit_mandatory }}.\n\n"
+            "Les questions posées lors des visites et les réponses du pouvoir adjudicateur sont "
+            "publiées de manière anonyme sur la plateforme de publication du marché, au plus "
+            "tard six jours avant la date limite de réception des offres.",
+            "nl": "De gebouwen van elk perceel kunnen op {{ visit_slots }} verschillende data "
+            "worden bezocht; die data staan in de aankondiging van de opdracht. Het "
+            "plaatsbezoek {{ visit_mandatory }}.\n\n"
+            "De vragen die tijdens de bezoeken worden gesteld en de antwoorden van de "
+            "aanbestedende overheid worden anoniem bekendgemaakt op het publicatieplatform van "
+            "de opdracht, uiterlijk zes dagen vóór de uiterste datum voor de ontvangst van de "
+            "offertes.",
+        },
+        "parameters": [
+            {"name": "visit_slots", "type": "integer", "min": 1, "max": 5, "default": 2},
+            {
+                "name": "visit_mandatory",
+                "type": "choice",
+                "options": [
+                    {
+                        "value": "optional",
+                        "label": {
+                            "fr": "est facultative : une offre peut être remise sans visite",
+                            "nl": "is facultatief: een offerte kan zonder bezoek worden ingediend",
+                        },
+                    },
+                    {
+                        "value": "mandatory",
+                        "label": {
+                            "fr": "est obligatoire, sous peine d'irrégularité de l'offre",
+                            "nl": "is verplicht, op straffe van onregelmatigheid van de offerte",
+                        },
+                    },
+                ],
+                "default": "optional",
+            },
+        ],
+        "values": {"visit_slots": 3, "visit_mandatory": "optional"},
+        "verification": [
+            {
+                "evidence": "declaration",
+                "stage": "award",
+                "what": {
+                    "fr": "Dans le formulaire d'offre, la déclaration que le soumissionnaire a "
+                    "pris connaissance des réponses publiées et, si la visite est obligatoire, "
+                    "l'attestation de visite.",
+                    "nl": "In het offerteformulier de verklaring dat de inschrijver kennis heeft "
+                    "genomen van de bekendgemaakte antwoorden en, als het bezoek verplicht is, het "
+                    "bezoekattest.",
+                },
+                "how": {
+                    "fr": "Vérifier, avant l'ouverture des offres, que les dates de visite "
+                    "figuraient dans l'avis de marché et que chaque réponse a été publiée au "
+                    "moins six jours avant la date limite.",
+                    "nl": "Vóór de opening van de offertes nagaan of de bezoekdata in de "
+                    "aankondiging stonden en of elk antwoord minstens zes dagen vóór de "
+                    "uiterste datum werd bekendgemaakt.",
+                },
+            }
+        ],
+        "legal_basis": [{"instrument": "dir_2014_24", "article": "art. 47(2)"}],
+    },
     {
         "code": "GEN-ASD-001",
         "version": 1,
@@ -1077,7 +1151,7 @@ def _clauses(lang: str) -> list[Clause]:
 
 
 def example_context(lang: str = "fr") -> DocumentContext:
-    """Return the complete example: Etterbeek's cleaning contract, 3 lots and 13 clauses."""
+    """Return the complete example: Etterbeek's cleaning contract, 3 lots and 14 clauses."""
     if lang not in DOCUMENT_LANGS:
         raise ValueError(f"the example exists in {', '.join(DOCUMENT_LANGS)}, not {lang!r}")
     groups = group_clauses(_clauses(lang))

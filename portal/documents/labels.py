@@ -29,6 +29,11 @@ FAMILY: Labels = {
 }
 
 PLACEMENT: Labels = {
+    Placement.procedure: {
+        "fr": "Disposition relative à la procédure",
+        "nl": "Procedurebepaling",
+        "en": "Procedure",
+    },
     Placement.exclusion: {"fr": "Motif d'exclusion", "nl": "Uitsluitingsgrond", "en": "Exclusion"},
     Placement.selection: {
         "fr": "Critère de sélection",

@@ -13,7 +13,7 @@ from portal.accounts.permissions import PUBLIC, access
 from portal.documents.builtin import ALL_TEMPLATES, BY_KEY, COMPLETE, template_path
 from portal.documents.context import DOCUMENT_LANGS, Node, context_variables, records
 from portal.documents.environment import DOCUMENT_FILTERS, SAFE_BUILTIN_FILTERS
-from portal.documents.example import example_context
+from portal.documents.example import CLAUSES, LOTS, example_context
 from portal.documents.formatting import format_date, format_money, format_number, format_percent
 from portal.documents.render import render_docx
 from portal.i18n import _l
@@ -130,6 +130,8 @@ def help_page():  # type: ignore[no-untyped-def]
         filters=_filter_examples(),
         builtin_filters=SAFE_BUILTIN_FILTERS,
         tables=_variable_tables(),
+        example_lots=len(LOTS),
+        example_clauses=len(CLAUSES),
         max_megabytes=current_app.config["TEMPLATE_UPLOAD_MAX_BYTES"] // (1024 * 1024),
     )
 

@@ -82,12 +82,14 @@ PUBLICATION_FUTURE = timedelta(days=5 * 366)
 BUILTIN_TEMPLATE_NAME = "Clausier"
 #: Placements shown together on the clause page, in tender order.
 PLACEMENT_GROUPS: tuple[tuple[str, tuple[Placement, ...]], ...] = (
+    ("procedure", (Placement.procedure,)),
     ("selection", (Placement.exclusion, Placement.selection)),
     ("technical_specification", (Placement.technical_specification,)),
     ("award", (Placement.award,)),
     ("performance", (Placement.performance,)),
 )
 PLACEMENT_GROUP_TITLES = {
+    "procedure": _l("Procedure and lots"),
     "selection": _l("Exclusion and selection"),
     "technical_specification": _l("Technical specifications"),
     "award": _l("Award criteria"),

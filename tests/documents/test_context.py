@@ -8,8 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from portal.clauses.vocabulary import Placement
+from portal.documents import labels
 from portal.documents.context import (
     PLACEMENT_ORDER,
+    ClauseGroups,
     ContextError,
     WeightRow,
     Weights,
@@ -23,12 +26,35 @@ from portal.documents.example import CLAUSES, example_context, large_context
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_example_fills_every_section(lang: str) -> None:
     ctx = example_context(lang)
-    assert len(ctx.clauses.all()) == 13
+    assert len(ctx.clauses.all()) == 14
     assert all(getattr(ctx.clauses, p.value) for p in PLACEMENT_ORDER)
     assert len(ctx.lots.lots) == 3 and ctx.lots.divided
     assert ctx.weights.total == 100
     assert ctx.anti_dumping.applies and len(ctx.anti_dumping.clauses) == 3
     assert [row.code for row in ctx.checklist] == [c.code for c in ctx.clauses.all()]
+
+
+def test_every_placement_has_its_group_in_tender_order() -> None:
+    assert tuple(Placement) == PLACEMENT_ORDER
+    assert PLACEMENT_ORDER[0] == Placement.procedure
+    assert [f.name for f in dataclasses.fields(ClauseGroups)] == [p.value for p in Placement]
+    assert {labels.label("placement", p, "fr") for p in Placement} >= {
+        "Disposition relative à la procédure"
+    }
+    names = {v.path for v in context_variables()}
+    assert {"clauses.procedure", "clauses.procedure[].title"} <= names
+
+
+def test_a_procedure_clause_is_grouped_first() -> None:
+    ctx = example_context("nl")
+    procedure = ctx.clauses.procedure
+    assert [c.code for c in procedure] == ["GEN-SME-008"]
+    assert procedure[0].placement_label == "Procedurebepaling"
+    assert ctx.clauses.all()[0] is procedure[0]
+    assert "op 3 verschillende data" in procedure[0].paragraphs[0]
+    misplaced = dataclasses.replace(procedure[0], placement="selection")
+    with pytest.raises(ContextError, match="not a procedure"):
+        ClauseGroups(procedure=(misplaced,))
 
 
 def test_dict_form_survives_json() -> None:

@@ -186,12 +186,55 @@ def test_lot_tables_have_one_row_per_lot(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", ["lots", "complete"])
+def test_procedure_clauses_close_section_4(key: str, lang: str) -> None:
+    doc = open_docx(rendered(key, lang))
+    t = TEXTS[lang]
+    ctx = example_context(lang)
+    assert ctx.clauses.procedure
+    order = [p.text for p in doc.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    start = order.index(t["lots_title"])
+    end = next(
+        (i for i in range(start + 1, len(order)) if order[i] in (t["cl_title"], t["ad_title"])),
+        len(order),
+    )
+    # Its own heading, last in section 4, after the lots.
+    assert order[end - 1] == t["proc_title"]
+    assert order.index(t["lots_table"]) < end - 1
+    text = body_text(doc)
+    assert t["proc_intro"] in text
+    titles = headings(doc, 3)
+    for clause in ctx.clauses.procedure:
+        assert clause.title in titles
+        assert all(paragraph in text for paragraph in clause.paragraphs)
+    # Not among the technical specifications: they are not clauses of the object.
+    if key == "complete":
+        ts = headings(doc, 2)[: headings(doc, 2).index(t["excl_title"])]
+        assert not any(c.title in ts for c in ctx.clauses.procedure)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_procedure_clauses_section_4_has_no_procedure_heading(lang: str) -> None:
+    ctx = example_context(lang)
+    groups = dataclasses.replace(ctx.clauses, procedure=())
+    ctx = dataclasses.replace(ctx, clauses=groups, checklist=checklist(groups))
+    doc = open_docx(_render(ctx, "lots"))
+    t = TEXTS[lang]
+    assert t["proc_title"] not in headings(doc)
+    assert t["proc_intro"] not in body_text(doc)
+    assert leftovers(_render(ctx, "lots")) == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_checklist_has_one_row_per_clause_with_its_instruments(lang: str) -> None:
     doc = open_docx(rendered("verification_checklist", lang))
     t = TEXTS[lang]
     ctx = example_context(lang)
     rows = table_rows(find_table(doc, t["col_clause"]))
     assert len(rows) == 1 + len(ctx.clauses.all())
+    # Tender order: the procedure clauses first, with their placement in words.
+    assert rows[1][0].startswith(ctx.clauses.procedure[0].title)
+    assert ctx.clauses.procedure[0].placement_label in rows[1][0]
     for row, clause in zip(rows[1:], ctx.clauses.all(), strict=True):
         assert clause.title in row[0] and clause.reference in row[0]
         for instrument in clause.verification:
@@ -286,9 +329,17 @@ def test_coordination_lot_combined_bids_and_lot_limits(lang: str) -> None:
     text = body_text(doc)
     assert f"{t['max_lots_a']}4{t['max_lots_b']}" in text
     assert ", ".join(str(n) for n in range(1, 11)) in text
+    # The coordination lot's lists, then the evidence of the procedure clauses.
+    instruments = [
+        f"{v.evidence_label} ({v.stage_label.lower()}{t['stage_end']}{v.what}"
+        for c in ctx.clauses.procedure
+        for v in c.verification
+    ]
+    assert ctx.clauses.procedure
     assert styled(doc, "List Bullet") == [
         *ctx.lots.coordination.tasks,
         *ctx.lots.coordination.interactions,
+        *instruments,
     ]
 
 

@@ -283,7 +283,33 @@ EXCLUSION = _clause(
     ),
 )
 
-LIBRARY = [ECOLABEL, CHEMICALS, QUIET, INSERTION, REGISTER, REFERENCES, EXCLUSION]
+#: A provision of the procedure (section 4 of the documents, with the lots).
+LOTS = _clause(
+    "CLEAN-SME-958",
+    "pro_sme",
+    "procedure",
+    title=LOC("Lots par bâtiment & visite", "Percelen per gebouw & bezoek", "Lots per building"),
+    text=LOC(
+        "Le marché est divisé en lots « par bâtiment » ; un soumissionnaire obtient au plus "
+        "{{ max_lots }} lots.",
+        "De opdracht is verdeeld in percelen 'per gebouw'; een inschrijver krijgt hoogstens "
+        "{{ max_lots }} percelen.",
+        "The contract is divided into lots “per building”; a tenderer wins {{ max_lots }} lots "
+        "at most.",
+    ),
+    parameters=[
+        {
+            "name": "max_lots",
+            "type": "integer",
+            "label": LOC("Lots par soumissionnaire", "Percelen per inschrijver", "Lots each"),
+            "min": 1,
+            "max": 10,
+            "default": 2,
+        }
+    ],
+)
+
+LIBRARY = [ECOLABEL, CHEMICALS, QUIET, INSERTION, REGISTER, REFERENCES, EXCLUSION, LOTS]
 ALL_CODES = [c["code"] for c in LIBRARY]
 
 
@@ -405,6 +431,7 @@ def select_all(db: Session, buyer: User) -> Callable[..., services.SelectionResu
             "CLEAN-ASD-954": choice(db, "CLEAN-ASD-954"),
             "CLEAN-SME-955": choice(db, "CLEAN-SME-955", values={"refs": "1"}),
             "CLEAN-SOC-956": choice(db, "CLEAN-SOC-956"),
+            "CLEAN-SME-958": choice(db, "CLEAN-SME-958", values={"max_lots": "3"}),
         }
         choices.update(changes.pop("choices", {}))
         result = services.save_selection(

@@ -62,6 +62,7 @@ def test_bilingual_dossier_gives_one_file_per_language(generated, ready):
         assert document.dossier_revision == ready.lock_version
         # Document order: placements in tender order, then the order of selection.
         assert [c["code"] for c in document.clause_versions] == [
+            "CLEAN-SME-958",
             "CLEAN-SOC-956",
             "CLEAN-SME-955",
             "CLEAN-ENV-951",
@@ -127,7 +128,44 @@ def test_weights_and_checklist_tables_have_the_right_rows(generated, lang):
     checklist = next(
         t for t in document.tables if t.rows[0].cells[0].text in ("Clause", "Bepaling")
     )
-    assert len(checklist.rows) == 1 + 7  # one row per chosen clause
+    assert len(checklist.rows) == 1 + 8  # one row per chosen clause
+    # Document order: the procedure clause comes first, with its placement in words.
+    first = checklist.rows[1].cells[0].text
+    assert "Lots par bâtiment & visite" in first or "Percelen per gebouw & bezoek" in first
+    assert {"fr": "Disposition relative à la procédure", "nl": "Procedurebepaling"}[lang] in first
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_procedure_clauses_go_into_section_4_with_the_lots(db, ready, buyer, lang):
+    title = {"fr": "Lots par bâtiment & visite", "nl": "Percelen per gebouw & bezoek"}[lang]
+    text = {
+        "fr": "Le marché est divisé en lots « par bâtiment » ; un soumissionnaire obtient au "
+        "plus 3 lots.",
+        "nl": "De opdracht is verdeeld in percelen 'per gebouw'; een inschrijver krijgt "
+        "hoogstens 3 percelen.",
+    }[lang]
+    section = builtin.BY_KEY["lots"]
+    alone = services.generate_documents(
+        db, actor=buyer, dossier_id=ready.id, kind=section.key, langs=[lang]
+    )[0]
+    opened = _open(alone.content)
+    assert _styled(opened, "Heading 1") == [section.titles[lang]]
+    assert _styled(opened, "Heading 3") == [title]
+    assert text in "\n".join(_texts(opened))
+    assert "CLEAN-SME-958 v1" in " ".join(_styled(opened, "Reference"))
+    # In the complete document: under section 4, not under the technical specifications.
+    complete = _open(
+        services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=[lang])[0].content
+    )
+    order = [
+        (p.style.name, p.text)
+        for p in complete.paragraphs
+        if p.style.name in ("Heading 1", "Heading 3")
+    ]
+    sections = [i for i, (style, _t) in enumerate(order) if style == "Heading 1"]
+    at = order.index(("Heading 3", title))
+    owner = max(i for i in sections if i < at)
+    assert order[owner][1] == section.titles[lang]
 
 
 def test_anti_dumping_declaration_is_annexed_when_such_clauses_are_chosen(generated):

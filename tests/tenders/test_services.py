@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
+from portal.clauses.vocabulary import Placement
 from portal.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from portal.tenders import services
 from portal.tenders.models import DocumentLanguage, DossierClause
@@ -188,12 +189,26 @@ def test_list_filters_by_title_or_reference(db, library, make_dossier, buyer):
 def test_board_groups_proposals_by_placement(db, library, make_dossier, buyer):
     board = services.clause_board(db, actor=buyer, dossier_id=make_dossier().id)
     groups = {key: [i.code for i in items] for key, items in board.groups}
-    assert list(groups) == ["selection", "technical_specification", "award", "performance"]
+    assert list(groups) == [
+        "procedure",
+        "selection",
+        "technical_specification",
+        "award",
+        "performance",
+    ]
+    assert groups["procedure"] == ["CLEAN-SME-958"]
     assert set(groups["selection"]) == {"CLEAN-SOC-956", "CLEAN-SME-955"}
     assert groups["selection"][0] == "CLEAN-SOC-956"  # exclusion before selection
     assert groups["technical_specification"] == ["CLEAN-ENV-951"]
     assert set(groups["award"]) == {"CLEAN-ENV-952", "CLEAN-ENV-957"}
     assert set(groups["performance"]) == {"CLEAN-SOC-953", "CLEAN-ASD-954"}
+
+
+def test_every_placement_has_a_group_on_the_clause_page():
+    grouped = [p for _key, placements in services.PLACEMENT_GROUPS for p in placements]
+    assert sorted(grouped) == sorted(Placement) and len(grouped) == len(set(grouped))
+    assert services.PLACEMENT_GROUPS[0] == ("procedure", (Placement.procedure,))
+    assert set(services.PLACEMENT_GROUP_TITLES) == {k for k, _p in services.PLACEMENT_GROUPS}
 
 
 def test_mandatory_criteria_are_preselected_on_creation(db, library, make_dossier):
@@ -418,7 +433,7 @@ def test_history_lists_who_changed_what(db, library, make_dossier, select_all, b
     history = services.dossier_history(db, actor=buyer, dossier_id=dossier.id)
     actions = [h.action for h in history]
     assert actions[-1] == "dossier.created"
-    assert actions.count("dossier.clause.added") == 7
+    assert actions.count("dossier.clause.added") == 8
     changed = [h for h in history if h.action == "dossier.clause.changed"]
     assert changed[0].data["changes"]["values"][1]["share"] == 85
     assert all(h.actor is not None and h.actor.id == buyer.id for h in history)

@@ -66,6 +66,18 @@ def test_dutch_pages_are_translated(client, login, buyer, ready):
     assert "Enregistrer la sélection" in french
 
 
+def test_clause_page_opens_with_the_procedure_group(client, login, buyer, ready):
+    login(buyer)
+    page = client.get(f"/tenders/{ready.id}/clauses?lang=fr").get_data(as_text=True)
+    groups = re.findall(r'<section id="group-([a-z_]+)"', page)
+    assert groups == ["procedure", "selection", "technical_specification", "award", "performance"]
+    assert '<h2 id="group-procedure-title">Modalités de la procédure et lots</h2>' in page
+    procedure = page[page.index('id="group-procedure"') : page.index('id="group-selection"')]
+    assert 'id="clause-CLEAN-SME-958"' in procedure
+    overview = client.get(f"/tenders/{ready.id}?lang=nl").get_data(as_text=True)
+    assert "Procedure en percelen" in overview
+
+
 def test_another_authoritys_dossier_is_a_404_everywhere(client, db, login, ready, other_buyer):
     login(other_buyer)
     for path in (
