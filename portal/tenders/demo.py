@@ -1,9 +1,10 @@
 """Demo data of the tender builder: realistic dossiers of several Brussels authorities.
 
 - Commune d'Ixelles: the cleaning of its offices and schools (``IXL-2027-CLEAN-01``), with a
-  clause in every part of the tender (exclusion, selection, technical specifications, award,
-  contract performance, anti-social dumping), its mandatory criterion accepted, and the
-  complete document generated in French and Dutch; the lot-split advisor's demo adds its lots;
+  clause in every part of the tender (procedure and lots, exclusion, selection, technical
+  specifications, award, contract performance, anti-social dumping), its mandatory criterion
+  accepted, and the complete document generated in French and Dutch; the lot-split advisor's
+  demo adds its lots;
 - Commune d'Ixelles: the energy renovation of a school (works);
 - CPAS de Schaerbeek: the meals of a rest home (catering);
 - Bruxelles Environnement: the renewal of its laptops and screens (IT hardware);
@@ -127,7 +128,16 @@ DOSSIERS = [
         },
         publication=date(2027, 5, 3),
         clauses=[
-            DemoClause("RENO-SME-001", {"max_order_value": 75000}),
+            DemoClause(
+                "RENO-SME-002",
+                {
+                    "techniques": ["roofing", "joinery", "insulation", "heating"],
+                    "max_order_value": 75000,
+                    "participants": 3,
+                    "order_rule": "cascade",
+                },
+            ),
+            DemoClause("RENO-SME-001"),
             DemoClause("RENO-ENV-001", {"indicator": "primary", "energy_target": 90}),
             DemoClause("RENO-ENV-007"),
             DemoClause("CONST-ENV-003", {"plan_modules": ["off_peak", "neighbours"]}),

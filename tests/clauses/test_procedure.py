@@ -147,3 +147,10 @@ def test_stats_count_procedure_clauses_and_check_the_parts_of_the_tender(corpus_
     assert "  cleaning: award" in text and "  cleaning: technical_specification" not in text
     assert not any("procedure" in line for line in text.splitlines() if line.startswith("  "))
 
+
+def test_the_corpus_covers_every_part_of_the_tender_in_every_category():
+    facts, errors = sync.facts_from_files(sync.CORPUS_DIR)
+    assert errors == []
+    cov = sync.coverage(facts, sync.category_order())
+    assert cov.placement_gaps() == []
+    assert cov.by_placement[Placement.procedure] > 0

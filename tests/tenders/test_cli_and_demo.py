@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import docx
 import pytest
 from sqlmodel import select
@@ -144,6 +146,7 @@ def test_demo_cleaning_dossier_fills_every_section(demo):
     dossier = demo.exec(select(Dossier).where(Dossier.reference == CLEANING_REFERENCE)).one()
     placements = {p.version.placement.value for p in pinned_clauses(demo, dossier)}
     assert placements == {
+        "procedure",
         "exclusion",
         "selection",
         "technical_specification",
@@ -170,3 +173,32 @@ def test_demo_has_an_ixelles_template(demo):
     authority = demo.get(ContractingAuthority, template.authority_id)
     assert authority.code == "commune-ixelles"
     assert template.is_active and template.report["tag_count"] > 0
+
+
+def test_demo_procedure_clauses_reach_section_4_with_their_values(demo):
+    cleaning = demo.exec(select(Dossier).where(Dossier.reference == CLEANING_REFERENCE)).one()
+    pinned = pinned_clauses(demo, cleaning)
+    assert pinned[0].version.code == "CLEAN-SME-001"  # tender order: the procedure first
+    document = demo.exec(
+        select(GeneratedDocument).where(
+            GeneratedDocument.dossier_id == cleaning.id, GeneratedDocument.lang == "fr"
+        )
+    ).one()
+    opened = docx.Document(io.BytesIO(document.content))
+    order = [
+        (p.style.name, p.text)
+        for p in opened.paragraphs
+        if p.style.name in ("Heading 1", "Heading 3")
+    ]
+    title = pinned[0].version.title_fr
+    at = order.index(("Heading 3", title))
+    section = [text for style, text in order[:at] if style == "Heading 1"][-1]
+    assert section == "Modalités de la procédure, lots et accès des PME"
+    assert "150 heures" in "\n".join(p.text for p in opened.paragraphs)
+
+    renovation = demo.exec(select(Dossier).where(Dossier.reference == "IXL-2027-RENO-07")).one()
+    by_code = {p.version.code: p for p in pinned_clauses(demo, renovation)}
+    assert by_code["RENO-SME-002"].version.placement.value == "procedure"
+    assert by_code["RENO-SME-002"].selection.parameter_values["max_order_value"] == 75000
+    assert by_code["RENO-SME-002"].selection.parameter_values["order_rule"] == "cascade"
+    assert by_code["RENO-SME-001"].version.placement.value == "selection"
