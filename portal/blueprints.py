@@ -42,6 +42,7 @@ DEMO_LOADERS = [
     "portal.clauses.demo:load",
     "portal.tenders.demo:load",
     "portal.lots.demo:load",
+    "portal.tenders.demo:generate_documents",
 ]
 
 #: Modules whose SQLModel tables make up the schema (imported by Alembic and the tests).

@@ -320,15 +320,38 @@ def _dossier(session: Session, spec: DemoDossier, today: date) -> int:
             choices=choices,
             today=today,
         )
-    if spec.generate and not services.generation_problems(session, dossier, today):
+    return 1
+
+
+def generate_documents(session: Session) -> int:
+    """Generate the complete documents of the demo dossiers that want them.
+
+    A separate loader that runs after the lots' loader, so that the documents already show the
+    saved lot plans. Dossiers that have documents are left alone (idempotent).
+    """
+    today = services.brussels_today()
+    created = 0
+    for spec in DOSSIERS:
+        if not spec.generate:
+            continue
+        authority = get_authority(session, spec.authority)
+        dossier = session.exec(
+            select(Dossier).where(
+                Dossier.authority_id == authority.id, Dossier.reference == spec.reference
+            )
+        ).first()
+        if dossier is None or services.generation_problems(session, dossier, today):
+            continue
         has_documents = session.exec(
             select(GeneratedDocument.id).where(GeneratedDocument.dossier_id == dossier.id)
         ).first()
         if has_documents is None:
+            buyer = demo_user(session, spec.buyer)
             services.generate_documents(
                 session, actor=buyer, dossier_id=dossier.id, kind=builtin.COMPLETE.key
             )
-    return 1
+            created += 1
+    return created
 
 
 def _template(session: Session) -> int:

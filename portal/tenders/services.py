@@ -1284,7 +1284,14 @@ def upgrade_preview(
 def generation_problems(session: Session, dossier: Dossier, today: date | None = None) -> list[Any]:
     """What prevents generating documents for the dossier (empty when it is ready)."""
     board = build_board(session, dossier, today=today, with_diffs=False)
-    return board_problems(board)
+    return board_problems(board) + lot_problems(session, dossier)
+
+
+def lot_problems(session: Session, dossier: Dossier) -> list[Any]:
+    """What is wrong with the dossier's saved lot plan (see :mod:`portal.lots.services`)."""
+    from portal.lots.services import lot_plan_problems  # the lots domain builds on dossiers
+
+    return list(lot_plan_problems(session, dossier))
 
 
 def board_problems(board: Board) -> list[Any]:

@@ -364,7 +364,7 @@ def overview(dossier_id: int):  # type: ignore[no-untyped-def]
         cpv_rows=_cpv_rows(dossier, lang),
         counts=counts,
         board=board,
-        problems=services.board_problems(board),
+        problems=services.board_problems(board) + services.lot_problems(session, dossier),
         weights=weights,
         documents=documents,
         kind_labels=_kind_labels(),

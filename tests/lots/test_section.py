@@ -170,7 +170,9 @@ def test_generation_refuses_an_outdated_plan_with_a_clear_message(
         data={"kind": "lots", "lang": "fr", "template": ""},
     )
     assert response.status_code == 200
-    assert b"The saved lot plan no longer matches the dossier" in response.data
+    # The readiness check names the problem before any generation is attempted.
+    assert b"1 item was added after the plan was saved and is in no lot" in response.data
+    assert services.lot_plan_problems(db, dossier)
 
 
 def test_undivided_plan_gives_the_edited_justification(db, buyer, dossier):
