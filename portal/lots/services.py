@@ -90,8 +90,9 @@ MIN_JUSTIFICATION = 40
 def _touch(dossier: Dossier, actor: Any) -> None:
     # Any change to the lots changes the documents: bump the dossier (its lock_version moves,
     # so the tender builder shows earlier documents as outdated, and the date printed follows).
-    dossier.updated_at = utcnow()
-    dossier.updated_by_id = getattr(actor, "id", None)
+    from portal.tenders.services import touch_dossier
+
+    touch_dossier(dossier, actor)
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -26,7 +26,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from portal.accounts.permissions import PUBLIC, Permission, access
 from portal.db import get_session
@@ -51,7 +50,7 @@ from portal.pagination import page_number
 from portal.reference.models import ContractingAuthority
 from portal.tenders.models import Dossier
 from portal.tenders.services import brussels_today
-from portal.tenders.tabs import DOSSIER_TABS, Tab, register_tab
+from portal.tenders.tabs import Tab, register_tab, tab_links
 
 bp = Blueprint("lots", __name__, template_folder="templates")
 
@@ -122,18 +121,11 @@ def _authority_name(dossier: Dossier) -> str:
 
 def _page(template: str, dossier: Dossier, status: int = 200, **context: Any) -> Any:
     """Render a page of the dossier's Lots tab inside the dossier header and tabs."""
-    tabs = []
-    for tab in DOSSIER_TABS:
-        try:
-            url = url_for(tab.endpoint, dossier_id=dossier.id)
-        except BuildError:
-            continue
-        tabs.append({"key": tab.key, "label": tab.label, "url": url})
     page = render_template(
         template,
         dossier=dossier,
         authority_name=_authority_name(dossier),
-        tabs=tabs,
+        tabs=tab_links(dossier.id),
         active_tab="lots",
         langs=dossier.language.langs,
         language_names=LANGUAGE_NAMES,

@@ -519,7 +519,7 @@ def update_dossier(
             changes[name] = [_audit_value(name, old), _audit_value(name, value)]
             setattr(dossier, name, value)
     if changes:
-        _touch(dossier, actor)
+        touch_dossier(dossier, actor)
         session.flush()
         record(
             session,
@@ -548,7 +548,8 @@ def _check_lock(dossier: Dossier, lock_version: Any) -> None:
         )
 
 
-def _touch(dossier: Dossier, actor: Any) -> None:
+def touch_dossier(dossier: Dossier, actor: Any) -> None:
+    """Mark the dossier as changed by ``actor`` (documents made before it become outdated)."""
     dossier.updated_at = utcnow()
     dossier.updated_by_id = getattr(actor, "id", None)
 
@@ -1114,7 +1115,7 @@ def save_selection(
         dossier.price_weight = price
         changed += 1
     if changed:
-        _touch(dossier, actor)
+        touch_dossier(dossier, actor)
     session.flush()
     total = dossier.price_weight + sum(
         row.weight or 0
@@ -1235,7 +1236,7 @@ def upgrade_clause(
     row.parameter_values = values
     row.weight = weight
     row.updated_at = utcnow()
-    _touch(dossier, actor)
+    touch_dossier(dossier, actor)
     session.flush()
     return UpgradeReport(
         code=code,

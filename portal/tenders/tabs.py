@@ -44,3 +44,18 @@ def register_tab(tab: Tab, *, after: str | None = None) -> None:
     keys = [t.key for t in DOSSIER_TABS]
     position = keys.index(after) + 1 if after in keys else len(DOSSIER_TABS)
     DOSSIER_TABS.insert(position, tab)
+
+
+def tab_links(dossier_id: int) -> list[dict[str, Any]]:
+    """The tab bar of a dossier: key, label and URL of each tab whose blueprint is registered."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    links = []
+    for tab in DOSSIER_TABS:
+        try:
+            url = url_for(tab.endpoint, dossier_id=dossier_id)
+        except BuildError:
+            continue
+        links.append({"key": tab.key, "label": tab.label, "url": url})
+    return links

@@ -54,7 +54,7 @@ from portal.tenders.models import (
     Dossier,
     IntendedProcedure,
 )
-from portal.tenders.tabs import DOSSIER_TABS, Tab
+from portal.tenders.tabs import DOSSIER_TABS, Tab, tab_links
 
 bp = Blueprint("tenders", __name__, template_folder="templates", url_prefix="/tenders")
 
@@ -176,18 +176,11 @@ def _authority_name(session: Any, authority_id: int) -> str:
 def _dossier_page(template: str, dossier: Dossier, active_tab: str, **context: Any) -> str:
     """Render a dossier tab with the header and the tab bar."""
     session = get_session()
-    tabs = []
-    for tab in DOSSIER_TABS:
-        try:
-            url = url_for(tab.endpoint, dossier_id=dossier.id)
-        except BuildError:
-            continue  # a tab whose blueprint is not registered
-        tabs.append({"key": tab.key, "label": tab.label, "url": url})
     return render_template(
         template,
         dossier=dossier,
         authority_name=_authority_name(session, dossier.authority_id),
-        tabs=tabs,
+        tabs=tab_links(dossier.id),
         active_tab=active_tab,
         **context,
     )
