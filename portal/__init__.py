@@ -9,11 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` in URLs, limited to what every database column can hold (a signed 32-bit
+    integer), so that ``/dossiers/99999999999999999999`` is a plain 404, not a database
+    overflow."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application. ``test_config`` overrides every other setting (tests only)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
     from portal.config import load_config
 

@@ -38,3 +38,16 @@ def apply_errors(form: Any, exc: ValidationError) -> None:
             target.errors = list(target.errors) + texts
         else:
             form.form_errors = list(getattr(form, "form_errors", [])) + texts
+
+
+MAX_ID = 2**31 - 1
+
+
+def parse_id(raw: Any) -> int | None:
+    """A row id chosen in a form (a select's value), or None when it is empty, not a number or
+    out of the range a database id can have; the service then refuses the unknown row."""
+    try:
+        value = int(str(raw or "").strip())
+    except ValueError:
+        return None
+    return value if 0 < value <= MAX_ID else None

@@ -50,3 +50,30 @@ def test_403_page_for_a_logged_in_user_without_permission(client, logged_in):
     response = client.get("/admin/users")
     assert response.status_code == 403
     assert b"permission" in response.data.lower() or b"autoris" in response.data.lower()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tenders/99999999999999999999",
+        "/api/v1/clauses/CLEAN-ENV-001/versions/99999999999999999999",
+        "/clauses/drafts/99999999999999999999",
+    ],
+)
+def test_ids_too_large_for_the_database_are_a_plain_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_select_value_too_large_for_an_id_is_refused_not_a_500(client, logged_in):
+    from portal.forms import parse_id
+
+    assert parse_id("99999999999999999999") is None
+    assert parse_id("-3") is None and parse_id("abc") is None and parse_id("") is None
+    assert parse_id(" 42 ") == 42
+    logged_in("coordinator")
+    response = client.post(
+        "/tenders/new?lang=en",
+        data={"authority": "99999999999999999999", "title": "Nettoyage", "category": "cleaning"},
+    )
+    assert response.status_code == 200
+    assert b"error-summary" in response.data

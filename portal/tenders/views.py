@@ -35,7 +35,7 @@ from portal.clauses.vocabulary import CostEffect, MarketReadiness
 from portal.db import get_session
 from portal.documents import PdfConversionError, builtin, pdf_available
 from portal.errors import NotFound, ValidationError
-from portal.forms import apply_errors, choices
+from portal.forms import apply_errors, choices, parse_id
 from portal.i18n import _, _l, current_lang, localized, ngettext
 from portal.lots.rules import ContractType
 from portal.reference.models import ContractingAuthority, ProcurementCategory
@@ -248,10 +248,7 @@ def create():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         authority_id = None
         if services.is_coordinator(current_user):
-            try:
-                authority_id = int(form.authority.data or 0) or None
-            except ValueError:
-                authority_id = None
+            authority_id = parse_id(form.authority.data)
         try:
             dossier = services.create_dossier(
                 session,
@@ -615,10 +612,9 @@ def documents(dossier_id: int):  # type: ignore[no-untyped-def]
         form.template.data = ""
     generated = []
     if form.validate_on_submit():
-        try:
-            template_id = int(form.template.data) if form.template.data else None
-        except ValueError:
-            template_id = -1
+        template_id = None
+        if form.template.data:
+            template_id = parse_id(form.template.data) or -1  # -1: no such template
         try:
             lang_choice = DocumentLanguage(form.lang.data or "")
         except ValueError:
@@ -868,10 +864,7 @@ def templates():  # type: ignore[no-untyped-def]
         filename = getattr(upload, "filename", "") or ""
         authority_id = None
         if coordinator:
-            try:
-                authority_id = int(form.authority.data or 0) or None
-            except ValueError:
-                authority_id = None
+            authority_id = parse_id(form.authority.data)
         try:
             template = services.upload_template(
                 session,
