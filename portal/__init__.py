@@ -17,8 +17,14 @@ class BoundedIntegerConverter(IntegerConverter):
     integer), so that ``/dossiers/99999999999999999999`` is a plain 404, not a database
     overflow."""
 
-    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
-                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
+    def __init__(
+        self,
+        map: Any,
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002
+        max: int | None = 2**31 - 1,
+        signed: bool = False,
+    ) -> None:  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

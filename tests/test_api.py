@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+from tests.openapi_check import assert_matches_documented_schema
+
 
 def test_categories_endpoint_lists_codes_names_and_cpv(client):
     response = client.get("/api/v1/categories")
@@ -73,3 +75,24 @@ def test_wrong_method_on_api_is_json_405(client):
     response = client.post("/api/v1/categories", json={})
     assert response.status_code == 405
     assert response.is_json
+
+
+def test_openapi_document_is_a_valid_openapi_3_document(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").get_json())  # raises on any schema error
+
+
+def test_responses_match_their_documented_schemas(client):
+    assert_matches_documented_schema(client, "/api/v1/categories", "/categories")
+    assert_matches_documented_schema(
+        client, "/api/v1/authorities?type=municipality", "/authorities"
+    )
+    assert_matches_documented_schema(
+        client, "/api/v1/authorities?kind=galactic", "/authorities", status=400
+    )
+    assert_matches_documented_schema(client, "/api/v1/categories/cleaning", "/categories/{code}")
+    assert_matches_documented_schema(client, "/api/v1/cpv?q=nettoyage", "/cpv")
+    assert_matches_documented_schema(client, "/api/v1/cpv?q=a", "/cpv", status=400)
+    assert_matches_documented_schema(client, "/api/v1/cpv/90910000-9", "/cpv/{code}")
+    assert_matches_documented_schema(client, "/api/v1/cpv/12345678-9", "/cpv/{code}", status=400)

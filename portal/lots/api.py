@@ -514,7 +514,21 @@ add_schemas(
                 "target_lot_size": _MONEY,
                 "thresholds": {
                     "type": "object",
-                    "additionalProperties": {"$ref": "#/components/schemas/LotSplitThreshold"},
+                    "description": "The thresholds in force on the planned publication date.",
+                    "required": [
+                        "on_date",
+                        "eu",
+                        "divide_or_explain",
+                        "accepted_invoice",
+                        "negotiated",
+                    ],
+                    "properties": {
+                        "on_date": {"type": "string", "format": "date"},
+                        "eu": {"$ref": "#/components/schemas/LotSplitThreshold"},
+                        "divide_or_explain": {"$ref": "#/components/schemas/LotSplitThreshold"},
+                        "accepted_invoice": {"$ref": "#/components/schemas/LotSplitThreshold"},
+                        "negotiated": {"$ref": "#/components/schemas/LotSplitThreshold"},
+                    },
                 },
                 "proposals": {
                     "type": "array",

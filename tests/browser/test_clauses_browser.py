@@ -39,10 +39,12 @@ def test_curators_publish_a_new_version_and_a_buyers_feedback_comes_back(page):
     french = page.input_value("[name=text_fr]")
     dutch = page.input_value("[name=text_nl]")
     assert "au moins {{ min_share }}" in french and "minstens {{ min_share }}" in dutch
-    page.fill("[name=text_fr]", french.replace("au moins {{ min_share }}",
-                                               "au minimum {{ min_share }}"))
-    page.fill("[name=text_nl]", dutch.replace("minstens {{ min_share }}",
-                                              "ten minste {{ min_share }}"))
+    page.fill(
+        "[name=text_fr]", french.replace("au moins {{ min_share }}", "au minimum {{ min_share }}")
+    )
+    page.fill(
+        "[name=text_nl]", dutch.replace("minstens {{ min_share }}", "ten minste {{ min_share }}")
+    )
     page.fill("[name=change_note_fr]", "Formulation « au minimum ».")
     page.fill("[name=change_note_nl]", "Formulering „ten minste”.")
     page.fill("[name=change_note_en]", "Wording “at the minimum”.")

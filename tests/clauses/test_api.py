@@ -150,3 +150,13 @@ def test_openapi_documents_the_clause_endpoints(client):
     assert {"ClauseSummary", "ClauseVersion", "ClauseParameter"} <= set(
         spec["components"]["schemas"]
     )
+
+
+def test_clause_responses_match_the_openapi_document(client, library):
+    from tests.openapi_check import assert_matches_documented_schema as check
+
+    check(client, "/api/v1/clauses?q=stagiairs", "/clauses")
+    check(client, "/api/v1/clauses?family=cosmic", "/clauses", status=400)
+    check(client, "/api/v1/clauses/CLEAN-ENV-901", "/clauses/{code}")
+    check(client, "/api/v1/clauses/CLEAN-ENV-901/versions/1", "/clauses/{code}/versions/{number}")
+    check(client, "/api/v1/clauses/NOPE-ENV-999", "/clauses/{code}", status=404)

@@ -327,3 +327,15 @@ def test_errors_in_french_and_dutch(client):
 
 def test_get_is_not_allowed(client):
     assert client.get(URL).status_code == 405
+
+
+def test_lot_split_responses_match_the_openapi_document(client):
+    from tests.openapi_check import assert_matches_documented_schema as check
+
+    check(client, URL, "/lot-split", method="post", json=body())
+    check(client, URL, "/lot-split", method="post", status=400, json={"items": []})
+    assess = body()
+    assess["lots"] = [["products", "paper"], ["town-hall", "schools", "windows"]]
+    check(client, URL + "/assess", "/lot-split/assess", method="post", json=assess)
+    assess["lots"] = [["products"], ["town-hall"]]
+    check(client, URL + "/assess", "/lot-split/assess", method="post", status=400, json=assess)
