@@ -1,13 +1,14 @@
 """The lot-split advisor in Chromium: a buyer creates a dossier, imports the 40 Ixelles cleaning
 items from the demo CSV, compares the three proposals, picks one, edits it with the checks
-re-run live by the page's script (split, merge, rename), and saves it. axe-core checks the lots
-pages in French and Dutch."""
+re-run live by the page's script (split, merge, rename), saves it, and generates the Word lots
+section, where the lots appear. axe-core checks the lots pages in French and Dutch."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import docx
 import pytest
 
 from tests.browser.conftest import axe_violations, log_in
@@ -31,7 +32,7 @@ def _wait_for_live_update(page, before: str) -> str:  # type: ignore[no-untyped-
     return page.locator("#lots-live").inner_text()
 
 
-def test_buyer_imports_compares_picks_edits_live_and_saves(page):
+def test_buyer_imports_compares_picks_edits_live_and_saves(page, tmp_path):
     page.goto("/?lang=fr")
     log_in(page, BUYER)
 
@@ -96,6 +97,29 @@ def test_buyer_imports_compares_picks_edits_live_and_saves(page):
     plan = page.locator("#plan").inner_text()
     assert "Fournitures d'hygiène et sacs" in plan
     assert axe_violations(page) == []
+
+    # The saved lots are in the generated Word section "Procedure, lots and access for SMEs".
+    page.goto(dossier_url + "/documents")
+    page.select_option("select[name=kind]", "lots")
+    page.check("input[name=lang][value=fr]")
+    page.click("form button[type=submit]:not([disabled]) >> text=Générer")
+    page.wait_for_load_state()
+    with page.expect_download() as info:
+        page.locator("table.tb-documents a[download]").first.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert "_lots_" in target.name
+    document = docx.Document(str(target))
+    lot_table = next(
+        t
+        for t in document.tables
+        if "Fournitures d'hygiène et sacs"
+        in "".join(c.text for c in t.columns[0].cells + t.columns[1].cells)
+    )
+    assert len(lot_table.rows) >= 7  # a header and six lots
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "{{" not in text and "{%" not in text
+    assert page.js_errors == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
