@@ -34,10 +34,12 @@ def sync_command(directory: Path) -> None:
         for problem in exc.problems:
             for line in problem.lines():
                 click.echo(f"ERROR {line}", err=True)
-        files = len(exc.problems)
-        plural = "s" if files > 1 else ""
+        files = sum(1 for problem in exc.problems if problem.file != "(database)")
+        plural = "s" if files != 1 else ""
         raise click.ClickException(
             f"{files} file{plural} with errors in {directory}; nothing was loaded."
+            if files
+            else "Nothing was loaded."
         ) from None
     for _code, message in report.warnings:
         click.echo(f"WARNING {message}", err=True)

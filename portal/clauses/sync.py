@@ -34,6 +34,8 @@ from portal.clauses import content, schema, services
 from portal.clauses.models import Clause, ClauseVersion, VersionStatus
 from portal.clauses.vocabulary import Ambition, Family, Placement
 from portal.db import utcnow
+from portal.errors import ValidationError
+from portal.reference.models import ProcurementCategory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS_DIR = PROJECT_ROOT / "clauses"
@@ -92,6 +94,20 @@ def sync_directory(session: Session, directory: Path) -> SyncReport:
     directory = Path(directory)
     if not directory.is_dir():
         raise SyncError([FileProblem(str(directory), {"": ["not a folder"]})])
+    if session.exec(select(ProcurementCategory.id).limit(1)).first() is None:
+        raise SyncError(
+            [
+                FileProblem(
+                    "(database)",
+                    {
+                        "reference data": [
+                            "the procurement categories and CPV codes are not loaded; run "
+                            "`flask --app portal reference sync` first"
+                        ]
+                    },
+                )
+            ]
+        )
     files, file_errors = schema.load_directory(directory)
     problems = [_as_problem(e) for e in file_errors]
     plans: list[tuple[str, schema.ClauseFile, Clause | None, ClauseVersion | None]] = []
@@ -197,9 +213,17 @@ def sync_directory(session: Session, directory: Path) -> SyncReport:
             report.created.append(clause_file.code)
         else:
             report.updated.append(clause_file.code)
-        _publish_file(session, clause, current, data)
+        try:
+            _publish_file(session, clause, current, data)
+        except ValidationError as exc:
+            # Checks that need the database (categories, CPV codes): the caller's session
+            # is rolled back when SyncError leaves it, so nothing is loaded half-way.
+            problems.append(FileProblem(f"{clause_file.code}.yaml", exc.as_json()))
+            continue
         if clause_file.retired:
             _retire(session, session.get(ClauseVersion, clause.current_version_id))
+    if problems:
+        raise SyncError(sorted(problems, key=lambda p: p.file))
     session.flush()
     return report
 

@@ -11,6 +11,8 @@ from sqlmodel import select
 from portal.audit.models import AuditEvent
 from portal.clauses import schema, services, sync
 from portal.clauses.models import Clause, ClauseVersion, VersionStatus
+from portal.errors import ValidationError
+from portal.reference.models import CategoryCpv, ProcurementCategory
 from tests.clauses.conftest import LOC, award_data, clause_data, write_corpus
 
 
@@ -74,6 +76,36 @@ def test_one_bad_file_loads_nothing_and_names_file_and_field(db, corpus_dir):
         sync.sync_directory(db, corpus_dir)
     lines = [line for p in exc.value.problems for line in p.lines()]
     assert any(line.startswith("CLEAN-SOC-901.yaml: placement:") for line in lines)
+    assert _count(db, Clause) == 0 and _count(db, ClauseVersion) == 0
+
+
+def test_sync_before_the_reference_data_says_so_and_loads_nothing(db, corpus_dir):
+    write_corpus(corpus_dir, clause_data())
+    db.exec(sa.delete(CategoryCpv))
+    db.exec(sa.delete(ProcurementCategory))
+    with pytest.raises(sync.SyncError) as exc:
+        sync.sync_directory(db, corpus_dir)
+    (problem,) = exc.value.problems
+    assert problem.file == "(database)"
+    assert "reference sync" in problem.lines()[0]
+    assert _count(db, ClauseVersion) == 0
+
+
+def test_a_check_against_the_database_names_the_file_and_loads_nothing(db, corpus_dir, monkeypatch):
+    write_corpus(corpus_dir, clause_data(), award_data())
+    real = services._category_ids
+
+    def refuse_second(session, codes):  # type: ignore[no-untyped-def]
+        if session.exec(select(sa.func.count()).select_from(Clause)).one() > 1:
+            raise ValidationError.single("categories", "Unknown categories: cleaning.")
+        return real(session, codes)
+
+    monkeypatch.setattr(services, "_category_ids", refuse_second)
+    with pytest.raises(sync.SyncError) as exc:
+        sync.sync_directory(db, corpus_dir)
+    (problem,) = exc.value.problems
+    assert problem.file == "CLEAN-ENV-902.yaml" and "categories" in problem.errors
+    db.rollback()
     assert _count(db, Clause) == 0 and _count(db, ClauseVersion) == 0
 
 
