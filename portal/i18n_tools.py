@@ -164,9 +164,23 @@ i18n_group = AppGroup("i18n", help="Translation catalogs (extract, update, compi
 
 
 @i18n_group.command("update")
-def update_command() -> None:
+@click.option(
+    "--catalog",
+    "names",
+    multiple=True,
+    help="Only this catalog (core, clauses, tenders, ...); repeat for several. Default: all.",
+)
+def update_command(names: tuple[str, ...]) -> None:
     """Extract the strings of every catalog and merge them into its fr, nl and en files."""
-    for cat in catalog_dirs():
+    cats = catalog_dirs()
+    unknown = set(names) - {cat.name for cat in cats}
+    if unknown:
+        raise click.BadParameter(
+            "unknown catalog: " + ", ".join(sorted(unknown)), param_hint="--catalog"
+        )
+    for cat in cats:
+        if names and cat.name not in names:
+            continue
         missing = update(cat)
         click.echo(f"{cat.name}: untranslated " + ", ".join(f"{k}={v}" for k, v in missing.items()))
 
