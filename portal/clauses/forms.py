@@ -551,6 +551,37 @@ def apply_content_errors(form: Any, exc: ValidationError) -> None:
             form.form_errors = list(getattr(form, "form_errors", [])) + [label + t for t in texts]
 
 
+ENTRY_LABELS = {
+    "parameters": _l("Parameter %(n)d"),
+    "verification": _l("Verification %(n)d"),
+    "legal_basis": _l("Legal basis %(n)d"),
+}
+
+
+def error_labels(data: dict[str, Any], errors: dict[str, Any]) -> dict[str, str]:
+    """The editor's label of each dotted error path (``change_note.nl`` -> "Change note
+    (Dutch)", ``parameters.0.label.nl`` -> "Parameter 1, Label (Dutch)"), for messages shown
+    outside the editor (submitting a draft). Unknown paths are left out."""
+    form = ClauseForm(formdata=None, data=data_to_form(data), meta={"csrf": False})
+    labels: dict[str, str] = {}
+    for path in errors:
+        parts = [p for p in str(path).split(".") if p]
+        if not parts:
+            continue
+        target, entry = _field_for(form, parts)
+        prefix = ""
+        if parts[0] in LISTS and len(parts) > 1 and parts[1].isdigit():
+            prefix = str(ENTRY_LABELS[parts[0]]) % {"n": int(parts[1]) + 1}
+        if target is not None:
+            text = str(target.label.text)
+            labels[path] = f"{prefix}, {text}" if prefix else text
+        elif prefix:
+            labels[path] = prefix
+        elif parts[0] in LISTS:
+            labels[path] = str(form[parts[0]].label.text)
+    return labels
+
+
 # ------------------------------------------------------------------------------------------------
 # Small forms
 
@@ -561,12 +592,26 @@ class CommentForm(FlaskForm):
     )
 
 
+class PublishForm(FlaskForm):
+    #: The version's ``lock_version`` when the reviewer opened the page.
+    lock_version = HiddenField()
+
+
 class RejectForm(FlaskForm):
     comment = TextAreaField(
         _l("What must change before publication"),
         validators=[DataRequired(), Length(max=4000)],
         render_kw={"rows": 3},
     )
+    lock_version = HiddenField()
+
+
+def lock_of(form: Any) -> int:
+    """The ``lock_version`` a form posted; 0 (never a real one) when missing or malformed."""
+    try:
+        return int(str(form.lock_version.data or "0").strip())
+    except ValueError:
+        return 0
 
 
 class RetireForm(FlaskForm):

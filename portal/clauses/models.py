@@ -287,6 +287,33 @@ class ClauseVersionCpv(SQLModel, table=True):
     position: int = 0
 
 
+class Contribution(enum.StrEnum):
+    """How a user took part in a version (four eyes: none of them may publish it)."""
+
+    #: Started the version (created the clause or started the new draft).
+    author = "author"
+    #: Saved a change to its content while it was a draft.
+    editor = "editor"
+    #: Sent it to review.
+    submitter = "submitter"
+
+
+class ClauseVersionContributor(SQLModel, table=True):
+    """Who wrote, edited or submitted a version: one row per user and kind of contribution.
+
+    Rows are only ever added (never removed when a version goes back to draft), so a version
+    keeps every person who shaped it; ``services.can_publish`` refuses all of them.
+    """
+
+    __tablename__ = "clause_version_contributors"
+
+    version_id: int = Field(foreign_key="clause_versions.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+    kind: Contribution = Field(sa_type=enum_type(Contribution), primary_key=True)
+    first_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class ClauseComment(SQLModel, table=True):
     """A remark on a version: a comment on a draft, a rejection or a retirement reason."""
 

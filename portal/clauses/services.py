@@ -15,7 +15,10 @@ Who may do what, on top of the role permissions of :mod:`portal.accounts.permiss
 - curators act on the families of their themes (``vocabulary.FAMILY_THEMES``); experts propose
   drafts, edit their own drafts and comment in their themes, but never submit, review or publish;
   coordinators act on every family;
-- nobody publishes a version they wrote (four eyes), coordinators included;
+- nobody publishes a version they wrote, edited or submitted (four eyes), coordinators
+  included: ``clause_version_contributors`` records every author, editor and submitter;
+- publishing and sending back carry the ``lock_version`` the reviewer read: a version changed
+  since (sent back, edited, submitted again) raises :class:`~portal.errors.Conflict`;
 - a draft is the only editable state; an edit carries the ``lock_version`` the editor started
   from, and a stale one raises :class:`~portal.errors.Conflict`.
 
@@ -89,8 +92,10 @@ from portal.clauses.models import (
     ClauseFeedback,
     ClauseVersion,
     ClauseVersionCategory,
+    ClauseVersionContributor,
     ClauseVersionCpv,
     CommentKind,
+    Contribution,
     FeedbackKind,
     FeedbackStatus,
     MandatoryClause,
@@ -200,13 +205,73 @@ def can_edit(actor: Any, version: ClauseVersion) -> bool:
 
 
 def can_publish(actor: Any, version: ClauseVersion) -> bool:
+    """A curator of the family who neither wrote, edited nor submitted the version."""
     return (
         version.status == VersionStatus.in_review
         and can(actor, Permission.publish_clause)
         and can(actor, Permission.review_clause)
         and in_theme(actor, version.family)
-        and version.author_id != getattr(actor, "id", None)
+        and not is_contributor(actor, version)
     )
+
+
+def is_contributor(actor: Any, version: ClauseVersion) -> bool:
+    """True when the actor wrote, edited or submitted the version (four eyes)."""
+    user_id = getattr(actor, "id", None)
+    if user_id is None:
+        return False
+    if version.author_id == user_id:
+        return True
+    session = sa.orm.object_session(version)
+    if session is None or version.id is None:  # pragma: no cover - versions come from a session
+        return False
+    return user_id in contributor_ids(session, version.id)
+
+
+def contributor_ids(session: Session, version_id: int) -> set[int]:
+    """Everyone who wrote, edited or submitted a version."""
+    rows = session.exec(
+        select(ClauseVersionContributor.user_id).where(
+            ClauseVersionContributor.version_id == version_id
+        )
+    )
+    ids = set(rows)
+    version = session.get(ClauseVersion, version_id)
+    if version is not None and version.author_id:
+        ids.add(version.author_id)
+    return ids
+
+
+def contributors(session: Session, version_id: int) -> dict[Contribution, list[int]]:
+    """The user ids of each kind of contribution to a version, in the order they first came."""
+    result: dict[Contribution, list[int]] = {kind: [] for kind in Contribution}
+    rows = session.exec(
+        select(ClauseVersionContributor)
+        .where(ClauseVersionContributor.version_id == version_id)
+        .order_by(ClauseVersionContributor.first_at, ClauseVersionContributor.user_id)
+    )
+    for row in rows:
+        if row.user_id not in result[row.kind]:
+            result[row.kind].append(row.user_id)
+    return result
+
+
+def _contribute(
+    session: Session, version: ClauseVersion, actor: Any, kind: Contribution, now: datetime
+) -> None:
+    """Remember that the actor took part in the version (rows are never removed)."""
+    user_id = getattr(actor, "id", None)
+    if user_id is None or version.id is None:
+        return
+    row = session.get(ClauseVersionContributor, (version.id, user_id, kind))
+    if row is None:
+        session.add(
+            ClauseVersionContributor(
+                version_id=version.id, user_id=user_id, kind=kind, first_at=now, last_at=now
+            )
+        )
+    else:
+        row.last_at = now
 
 
 # ------------------------------------------------------------------------------------------------
@@ -491,6 +556,7 @@ def _new_version(
     session.add(version)
     session.flush()
     _write_links(session, version, canonical)
+    _contribute(session, version, author, Contribution.author, now)
     return version
 
 
@@ -581,6 +647,8 @@ def update_draft(
     changed = sorted(
         k for k in set(old) | set(canonical) if old.get(k) != canonical.get(k) and k != "code"
     )
+    if changed:
+        _contribute(session, version, actor, Contribution.editor, now)
     record(
         session,
         actor=actor,
@@ -616,28 +684,69 @@ def submit_version(session: Session, *, actor: Any, version_id: int) -> ClauseVe
             raise ValidationError.single(
                 "change_note.fr", _l("Write a new change note for this version.")
             )
+    now = utcnow()
     _set_status(session, version, VersionStatus.in_review, actor)
-    version.submitted_at = utcnow()
+    version.submitted_at = now
+    _contribute(session, version, actor, Contribution.submitter, now)
     _flush(session)
     return version
 
 
+def _check_review_lock(version: ClauseVersion, lock_version: int | None, action: str) -> None:
+    """Refuse a review decision taken on a page older than the version (optimistic lock)."""
+    if lock_version is None or int(lock_version) == version.lock_version:
+        return
+    from flask import has_app_context
+
+    when: str = version.updated_at.isoformat(timespec="minutes")
+    if has_app_context():
+        from flask_babel import format_datetime
+
+        when = format_datetime(version.updated_at, "short")
+    if action == "publish":
+        message = _l(
+            "This version changed after you opened it (it is now “%(status)s”, last changed "
+            "%(when)s). Nothing was published: read it again, then decide.",
+            status=version.status.title,
+            when=when,
+        )
+    else:
+        message = _l(
+            "This version changed after you opened it (it is now “%(status)s”, last changed "
+            "%(when)s). It was not sent back: read it again, then decide.",
+            status=version.status.title,
+            when=when,
+        )
+    raise Conflict(message)
+
+
 @stale_as_conflict
-def publish_version(session: Session, *, actor: Any, version_id: int) -> ClauseVersion:
+def publish_version(
+    session: Session, *, actor: Any, version_id: int, lock_version: int | None = None
+) -> ClauseVersion:
     """Publish a version in review; the previous version becomes superseded.
 
-    :raises PermissionDenied: not a curator of the family, or the actor wrote it (four eyes).
+    ``lock_version`` is the one the reviewer read (the page's hidden field); None skips the
+    check (command-line and demo callers that read the version themselves).
+
+    :raises PermissionDenied: not a curator of the family, or the actor wrote, edited or
+        submitted it (four eyes).
     :raises InvalidTransition: the version is not in review.
-    :raises Conflict: another version was published since this draft started.
+    :raises Conflict: the version changed since the reviewer read it, or another version was
+        published since this draft started.
     """
     version = get_version_by_id(session, version_id)
-    check_transition(version, VersionStatus.published)
     require(actor, Permission.review_clause, _l("Only curators review clauses."))
     require(actor, Permission.publish_clause, _l("Only curators publish clauses."))
     _require_theme(actor, version.family)
-    if version.author_id is not None and version.author_id == getattr(actor, "id", None):
+    _check_review_lock(version, lock_version, "publish")
+    check_transition(version, VersionStatus.published)
+    if is_contributor(actor, version):
         raise PermissionDenied(
-            _l("You wrote this version: another curator must review and publish it.")
+            _l(
+                "You wrote, edited or sent this version to review: another curator of the "
+                "theme must publish it."
+            )
         )
     _publish(session, version, actor)
     _flush(session)
@@ -710,17 +819,28 @@ def _set_status(
 
 
 @stale_as_conflict
-def reject_version(session: Session, *, actor: Any, version_id: int, comment: str) -> ClauseVersion:
+def reject_version(
+    session: Session,
+    *,
+    actor: Any,
+    version_id: int,
+    comment: str,
+    lock_version: int | None = None,
+) -> ClauseVersion:
     """Send a version in review back to draft, with the reason.
+
+    ``lock_version`` as for :func:`publish_version`.
 
     :raises PermissionDenied: the actor is not a curator of this family.
     :raises InvalidTransition: the version is not in review.
+    :raises Conflict: the version changed since the reviewer read it.
     :raises ValidationError: no reason given.
     """
     version = get_version_by_id(session, version_id)
-    check_transition(version, VersionStatus.draft)
     require(actor, Permission.review_clause, _l("Only curators review clauses."))
     _require_theme(actor, version.family)
+    _check_review_lock(version, lock_version, "reject")
+    check_transition(version, VersionStatus.draft)
     body = _comment_text(comment, "comment")
     _set_status(session, version, VersionStatus.draft, actor, comment=body)
     version.submitted_at = None

@@ -23,6 +23,7 @@ from portal.clauses.models import (
     PUBLIC_STATUSES,
     Clause,
     ClauseVersion,
+    Contribution,
     FeedbackStatus,
     VersionStatus,
 )
@@ -205,7 +206,11 @@ def _render_version(clause: Clause, version: ClauseVersion, current_page: bool =
         else []
     )
     comments = services.comments(session, version.id)
+    contributors = services.contributors(session, version.id)
+    editors = [i for i in contributors[Contribution.editor] if i != version.author_id]
+    submitters = contributors[Contribution.submitter]
     user_ids = [version.author_id, version.reviewer_id, *(c.author_id for c in comments)]
+    user_ids += [*editors, *submitters]
     user_ids += [f.author_id for f in feedback]
     base = session.get(ClauseVersion, version.based_on_id) if version.based_on_id else None
     return render_template(
@@ -265,8 +270,16 @@ def _render_version(clause: Clause, version: ClauseVersion, current_page: bool =
             and services.in_theme(current_user, clause.family)
         ),
         can_feedback=version.status.is_public and can(current_user, Permission.give_feedback),
+        editors=editors,
+        submitters=submitters,
+        is_contributor=services.is_contributor(current_user, version),
         comment_form=forms.CommentForm(),
-        reject_form=forms.RejectForm(),
+        publish_form=forms.PublishForm(
+            formdata=None, data={"lock_version": str(version.lock_version)}
+        ),
+        reject_form=forms.RejectForm(
+            formdata=None, data={"lock_version": str(version.lock_version)}
+        ),
         retire_form=forms.RetireForm(),
         evidence_title=lambda v: Evidence(v).title,
         stage_title=lambda v: Stage(v).title,
@@ -406,13 +419,18 @@ def new():  # type: ignore[no-untyped-def]
             forms.apply_content_errors(form, exc)
         else:
             session.commit()
-            flash(
-                _(
+            if can(current_user, Permission.edit_clause):
+                message = _(
                     "Draft of clause %(code)s saved. Send it to review when it is ready.",
                     code=created.code,
-                ),
-                "success",
-            )
+                )
+            else:
+                message = _(
+                    "Draft of clause %(code)s saved. A curator of the theme will send it to "
+                    "review when it is ready; they see it in their workspace.",
+                    code=created.code,
+                )
+            flash(message, "success")
             return redirect(url_for("clauses.draft", version_id=created.id))
     return render_template("clauses/edit.html", form=form, version=None, clause=None)
 
@@ -493,21 +511,38 @@ def edit(version_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/clauses/drafts/<int:version_id>/submit")
-@access(Permission.edit_clause)
+@access(Permission.propose_clause)
 def submit(version_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
+    if not can(current_user, Permission.edit_clause):
+        # Experts propose and edit drafts; a curator of the theme sends them to review.
+        flash(
+            _(
+                "Only a curator of the theme can send a draft to review. The curators see your "
+                "draft in their workspace; ask one of them to submit it."
+            ),
+            "error",
+        )
+        return redirect(url_for("clauses.draft", version_id=version_id))
+    found = services.get_version_by_id(session, version_id)
+    labels_data = services.data_of(session, found) if found.status.is_open else {}
     try:
         services.submit_version(session, actor=current_user, version_id=version_id)
     except ValidationError as exc:
         session.rollback()
+        labels = forms.error_labels(labels_data, exc.errors)
         for field, messages in exc.as_json().items():
             for message in messages:
-                flash(f"{field}: {message}" if field else message, "error")
+                label = labels.get(field, "")
+                flash(f"{label}: {message}" if label else message, "error")
         flash(_("The draft was not sent to review: complete it first."), "error")
     else:
         session.commit()
         flash(
-            _("Sent to review. Another curator of the theme will publish it or send it back."),
+            _(
+                "Sent to review. Another curator of the theme, who did not write, edit or "
+                "submit it, will publish it or send it back."
+            ),
             "success",
         )
     return redirect(url_for("clauses.draft", version_id=version_id))
@@ -517,7 +552,15 @@ def submit(version_id: int):  # type: ignore[no-untyped-def]
 @access(Permission.publish_clause)
 def publish(version_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
-    published = services.publish_version(session, actor=current_user, version_id=version_id)
+    form = forms.PublishForm()
+    try:
+        published = services.publish_version(
+            session, actor=current_user, version_id=version_id, lock_version=forms.lock_of(form)
+        )
+    except Conflict as exc:
+        session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("clauses.draft", version_id=version_id))
     session.commit()
     flash(
         _(
@@ -537,8 +580,15 @@ def reject(version_id: int):  # type: ignore[no-untyped-def]
     form = forms.RejectForm()
     try:
         services.reject_version(
-            session, actor=current_user, version_id=version_id, comment=form.comment.data or ""
+            session,
+            actor=current_user,
+            version_id=version_id,
+            comment=form.comment.data or "",
+            lock_version=forms.lock_of(form),
         )
+    except Conflict as exc:
+        session.rollback()
+        flash(str(exc.message), "error")
     except ValidationError:
         session.rollback()
         flash(_("Say what must change before the version can be published."), "error")

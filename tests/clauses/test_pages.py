@@ -127,7 +127,10 @@ def test_comments_rejection_and_retirement_over_http(
         == 403
     )
     switch_to(curator2)
-    rejected = client.post(f"/clauses/drafts/{draft.id}/reject", data={"comment": "Sources ?"})
+    rejected = client.post(
+        f"/clauses/drafts/{draft.id}/reject",
+        data={"comment": "Sources ?", "lock_version": str(draft.lock_version)},
+    )
     assert rejected.status_code == 302
     db.expire_all()
     assert db.get(ClauseVersion, draft.id).status == VersionStatus.draft
@@ -294,3 +297,46 @@ def test_editing_keeps_the_order_of_categories(client, db, load_clauses, curator
         "catering",
         "waste",
     ]
+
+
+def test_a_review_decision_on_a_stale_page_is_refused_over_http(
+    client, db, library, curator, curator2, login
+):
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    data = services.data_of(db, draft)
+    data["ambition"] = "advanced"
+    data["change_note"] = LOC("Relevé.", "Verhoogd.", "Raised.")
+    services.update_draft(
+        db, actor=curator, version_id=draft.id, data=data, lock_version=draft.lock_version
+    )
+    services.submit_version(db, actor=curator, version_id=draft.id)
+    db.commit()
+    login(curator2)
+    page = client.get(f"/clauses/drafts/{draft.id}?lang=fr").data.decode()
+    read = str(draft.lock_version)
+    assert f'name="lock_version" type="hidden" value="{read}"' in page
+    stale = client.post(
+        f"/clauses/drafts/{draft.id}/publish?lang=fr",
+        data={"lock_version": str(draft.lock_version - 1)},
+        follow_redirects=True,
+    )
+    assert stale.status_code == 200
+    assert "Rien n’a été publié" in stale.data.decode()
+    db.expire_all()
+    assert db.get(ClauseVersion, draft.id).status == VersionStatus.in_review
+    done = client.post(f"/clauses/drafts/{draft.id}/publish", data={"lock_version": read})
+    assert done.status_code == 302
+    db.expire_all()
+    assert db.get(ClauseVersion, draft.id).status == VersionStatus.published
+
+
+def test_submit_errors_name_the_field_in_the_users_language(client, db, library, curator, login):
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    db.commit()
+    login(curator)
+    page = client.post(f"/clauses/drafts/{draft.id}/submit?lang=nl", follow_redirects=True)
+    text = page.data.decode()
+    assert page.status_code == 200
+    assert "change_note" not in text
+    assert "Wijzigingsnota (Nederlands): Dit veld is verplicht." in text
+    assert "niet ter nazicht gestuurd" in text

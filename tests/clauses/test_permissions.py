@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from portal.accounts.models import Role
 from portal.clauses import services
-from portal.clauses.models import ClauseVersion, VersionStatus
+from portal.clauses.models import ClauseVersion, Contribution, VersionStatus
 from portal.errors import Conflict, PermissionDenied
 from tests.clauses.conftest import LOC
 
@@ -57,7 +57,7 @@ def test_curator_cannot_edit_or_review_a_draft_of_another_theme(
 
 
 def test_expert_proposes_edits_own_draft_and_comments_but_never_submits(
-    db, library, expert, curator
+    db, library, expert, curator, curator2
 ):
     draft = services.start_draft(db, actor=expert, code="CLEAN-ENV-901")
     services.update_draft(
@@ -76,8 +76,10 @@ def test_expert_proposes_edits_own_draft_and_comments_but_never_submits(
         services.publish_version(db, actor=expert, version_id=draft.id)
     with pytest.raises(PermissionDenied):
         services.reject_version(db, actor=expert, version_id=draft.id, comment="Non.")
-    # the expert is the author, so the curator who submitted may publish (two people)
-    services.publish_version(db, actor=curator, version_id=draft.id)
+    # the curator who sent it to review is a contributor too: a second curator publishes it
+    with pytest.raises(PermissionDenied):
+        services.publish_version(db, actor=curator, version_id=draft.id)
+    services.publish_version(db, actor=curator2, version_id=draft.id)
     assert draft.status == VersionStatus.published
 
 
@@ -115,6 +117,58 @@ def test_author_cannot_publish_own_version(db, library, curator):
     assert draft.status == VersionStatus.in_review
 
 
+def test_an_editor_or_a_submitter_cannot_publish_either(db, library, curator, curator2, make_user):
+    third = make_user(Role.curator, themes=["environmental"])
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    services.update_draft(
+        db,
+        actor=curator2,
+        version_id=draft.id,
+        data=_edited(db, draft),
+        lock_version=draft.lock_version,
+    )
+    services.submit_version(db, actor=curator2, version_id=draft.id)
+    for actor in (curator, curator2):
+        with pytest.raises(PermissionDenied):
+            services.publish_version(db, actor=actor, version_id=draft.id)
+        assert not services.can_publish(actor, draft)
+    # sent back and submitted again by the author: the earlier editor still may not publish
+    services.reject_version(db, actor=third, version_id=draft.id, comment="Sources ?")
+    services.submit_version(db, actor=curator, version_id=draft.id)
+    with pytest.raises(PermissionDenied):
+        services.publish_version(db, actor=curator2, version_id=draft.id)
+    kinds = services.contributors(db, draft.id)
+    assert curator2.id in kinds[Contribution.editor]
+    assert set(kinds[Contribution.submitter]) == {curator.id, curator2.id}
+    assert services.can_publish(third, draft)
+    services.publish_version(db, actor=third, version_id=draft.id)
+    assert draft.status == VersionStatus.published
+
+
+def test_publish_and_reject_refuse_a_stale_page(db, library, curator, curator2):
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    services.update_draft(
+        db,
+        actor=curator,
+        version_id=draft.id,
+        data=_edited(db, draft),
+        lock_version=draft.lock_version,
+    )
+    services.submit_version(db, actor=curator, version_id=draft.id)
+    db.commit()
+    read = draft.lock_version
+    with pytest.raises(Conflict):
+        services.publish_version(db, actor=curator2, version_id=draft.id, lock_version=read - 1)
+    with pytest.raises(Conflict):
+        services.reject_version(
+            db, actor=curator2, version_id=draft.id, comment="Non.", lock_version=read + 5
+        )
+    db.rollback()
+    assert db.get(ClauseVersion, draft.id).status == VersionStatus.in_review
+    services.publish_version(db, actor=curator2, version_id=draft.id, lock_version=read)
+    assert draft.status == VersionStatus.published
+
+
 def test_four_eyes_applies_to_coordinators_too(db, library, coordinator, curator):
     draft = services.start_draft(db, actor=coordinator, code="GEN-SOC-901")
     services.update_draft(
@@ -129,7 +183,7 @@ def test_four_eyes_applies_to_coordinators_too(db, library, coordinator, curator
         services.publish_version(db, actor=coordinator, version_id=draft.id)
 
 
-def test_coordinator_acts_on_every_family(db, library, coordinator, curator):
+def test_coordinator_acts_on_every_family(db, library, coordinator, curator, make_user):
     draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
     services.update_draft(
         db,
@@ -139,7 +193,8 @@ def test_coordinator_acts_on_every_family(db, library, coordinator, curator):
         lock_version=draft.lock_version,
     )
     services.submit_version(db, actor=coordinator, version_id=draft.id)
-    services.publish_version(db, actor=coordinator, version_id=draft.id)
+    other = make_user(Role.coordinator)
+    services.publish_version(db, actor=other, version_id=draft.id)
     services.retire_clause(db, actor=coordinator, code="GEN-SOC-901", reason="Remplacée.")
     assert draft.status == VersionStatus.published
 

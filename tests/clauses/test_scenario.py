@@ -47,7 +47,8 @@ def test_curator_drafts_second_curator_publishes_buyer_sees_and_answers(
     assert db.get(ClauseVersion, draft_id).status == VersionStatus.in_review
 
     # The author cannot publish it.
-    assert client.post(f"/clauses/drafts/{draft_id}/publish").status_code == 403
+    lock = {"lock_version": str(db.get(ClauseVersion, draft_id).lock_version)}
+    assert client.post(f"/clauses/drafts/{draft_id}/publish", data=lock).status_code == 403
 
     # 2. A second curator of the theme sees it waiting, reads the changes and publishes it.
     switch_to(curator2)
@@ -55,7 +56,7 @@ def test_curator_drafts_second_curator_publishes_buyer_sees_and_answers(
     assert f"/clauses/drafts/{draft_id}".encode() in workspace.data
     changes = client.get(f"/clauses/drafts/{draft_id}/diff?lang=en")
     assert b"<del>moins</del>" in changes.data and b"<ins>minimum</ins>" in changes.data
-    published = client.post(f"/clauses/drafts/{draft_id}/publish")
+    published = client.post(f"/clauses/drafts/{draft_id}/publish", data=lock)
     assert published.status_code == 302
     assert published.headers["Location"].endswith("/clauses/CLEAN-ENV-901/v/2")
 
