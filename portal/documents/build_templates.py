@@ -136,11 +136,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "turnover_title": "Chiffre d'affaires minimal exigé par lot",
         "turnover_intro": "Conformément à l'article 58, paragraphe 3, de la directive "
         "2014/24/UE, le chiffre d'affaires annuel minimal exigé ne dépasse jamais le double de "
-        "la valeur du lot. Le présent marché retient pour chaque lot une exigence inférieure à "
-        "ce plafond, adaptée aux petites et moyennes entreprises (PME).",
+        "la valeur du lot. Le tableau indique, pour chaque lot, l'exigence retenue par le "
+        "présent marché et ce plafond légal.",
         "col_yearly": "Valeur annuelle estimée",
         "col_required": "Chiffre d'affaires annuel minimal exigé",
-        "col_cap": "Plafond admis",
+        "col_cap": "Plafond légal (2 × la valeur du lot)",
         "col_sme": "Accessibilité aux PME",
         "max_lots_title": "Nombre de lots par soumissionnaire",
         "max_lots_a": "Un soumissionnaire peut remettre offre pour ",
@@ -160,7 +160,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "de ne pas diviser le marché en lots.",
         "contract_turnover_title": "Chiffre d'affaires minimal exigé",
         "contract_turnover_a": "Le chiffre d'affaires annuel minimal exigé s'élève à ",
-        "contract_turnover_b": ", soit moins que le plafond de ",
+        "contract_turnover_b": ", dans la limite du plafond de ",
         "contract_turnover_c": " admis par l'article 58, paragraphe 3, de la directive 2014/24/UE.",
         "proc_title": "Modalités de la procédure",
         "proc_intro": "Les dispositions suivantes règlent le déroulement de la procédure de "
@@ -284,11 +284,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "turnover_title": "Vereiste minimale omzet per perceel",
         "turnover_intro": "Overeenkomstig artikel 58, lid 3, van richtlijn 2014/24/EU bedraagt "
         "de vereiste minimale jaaromzet nooit meer dan het dubbele van de waarde van het "
-        "perceel. Deze opdracht legt voor elk perceel een lagere eis op, afgestemd op kleine "
-        "en middelgrote ondernemingen (kmo's).",
+        "perceel. De tabel vermeldt voor elk perceel de eis die deze opdracht stelt en dat "
+        "wettelijke maximum.",
         "col_yearly": "Geraamde jaarwaarde",
         "col_required": "Vereiste minimale jaaromzet",
-        "col_cap": "Toegestaan maximum",
+        "col_cap": "Wettelijk maximum (2 × de waarde van het perceel)",
         "col_sme": "Toegankelijkheid voor kmo's",
         "max_lots_title": "Aantal percelen per inschrijver",
         "max_lots_a": "Een inschrijver mag een offerte indienen voor maximaal ",
@@ -308,7 +308,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "opdracht niet in percelen te verdelen als volgt.",
         "contract_turnover_title": "Vereiste minimale omzet",
         "contract_turnover_a": "De vereiste minimale jaaromzet bedraagt ",
-        "contract_turnover_b": ", wat lager is dan het maximum van ",
+        "contract_turnover_b": ", binnen het maximum van ",
         "contract_turnover_c": " dat artikel 58, lid 3, van richtlijn 2014/24/EU toestaat.",
         "proc_title": "Procedureregels",
         "proc_intro": "De volgende bepalingen regelen het verloop van de plaatsingsprocedure en, "
@@ -808,8 +808,8 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
             [
                 "{{ lot.number }}",
                 "{{ lot.yearly_value|money }}",
-                [("{{ lot.turnover_sme|money }}", "b")],
-                "{{ lot.turnover_max|money }}",
+                [("{{ lot.turnover_required|money }}", "b")],
+                "{{ lot.turnover_cap|money }}",
                 cell_paragraphs(
                     ("{{ lot.sme_label }}", "Table Text"), ("{{ lot.sme_reason }}", "Reference")
                 ),
@@ -868,9 +868,9 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
         doc,
         [
             t["contract_turnover_a"],
-            ("{{ lots.contract_turnover_sme|money }}", "b"),
+            ("{{ lots.contract_turnover_required|money }}", "b"),
             t["contract_turnover_b"],
-            "{{ lots.contract_turnover_max|money }}",
+            "{{ lots.contract_turnover_cap|money }}",
             t["contract_turnover_c"],
         ],
     )

@@ -241,12 +241,34 @@ class Lot:
     sme_suitable: bool = doc(_l("True when small and medium-sized enterprises can carry it."))
     sme_label: str = doc(_l("Whether the lot suits SMEs, in words."))
     sme_reason: str = doc(_l("Why the lot does or does not suit SMEs."))
+    turnover_cap: Decimal = doc(
+        _l("Legal cap on the minimum yearly turnover: twice the lot's value (art. 58(3))."),
+        "money",
+        default=None,
+    )
+    turnover_required: Decimal = doc(
+        _l(
+            "Minimum yearly turnover this contract requires for the lot (from the turnover "
+            "clause when one is chosen, else the buyer's figure, else the SME-friendly one)."
+        ),
+        "money",
+        default=None,
+    )
 
     def __post_init__(self) -> None:
         if self.turnover_sme > self.turnover_max:
             raise ContextError(f"lot {self.number}: the SME turnover is above the maximum")
         if self.turnover_max > 2 * self.value:
             raise ContextError(f"lot {self.number}: turnover above twice the value (art. 58(3))")
+        # Derived defaults (frozen dataclass: set through object.__setattr__).
+        if self.turnover_cap is None:
+            object.__setattr__(self, "turnover_cap", 2 * self.value)
+        if self.turnover_required is None:
+            object.__setattr__(self, "turnover_required", self.turnover_sme)
+        if self.turnover_cap != 2 * self.value:
+            raise ContextError(f"lot {self.number}: the legal cap is twice the value")
+        if not 0 <= self.turnover_required <= self.turnover_cap:
+            raise ContextError(f"lot {self.number}: the required turnover is above the cap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +322,16 @@ class Lots:
     contract_turnover_sme: Decimal = doc(
         _l("SME-friendly minimum yearly turnover for the whole contract."), "money"
     )
+    contract_turnover_cap: Decimal = doc(
+        _l("Legal cap on the minimum yearly turnover for the whole contract (twice its value)."),
+        "money",
+        default=None,
+    )
+    contract_turnover_required: Decimal = doc(
+        _l("Minimum yearly turnover this contract requires when it is not divided."),
+        "money",
+        default=None,
+    )
 
     def __post_init__(self) -> None:
         numbers = [lot.number for lot in self.lots]
@@ -313,6 +345,12 @@ class Lots:
             raise ContextError("a maximum of lots awarded needs the objective award rule")
         if self.combined_bids and not self.combined_bids_text:
             raise ContextError("combined bids need their explanation")
+        if self.contract_turnover_cap is None:
+            object.__setattr__(self, "contract_turnover_cap", 2 * self.total_value)
+        if self.contract_turnover_required is None:
+            object.__setattr__(self, "contract_turnover_required", self.contract_turnover_sme)
+        if not 0 <= self.contract_turnover_required <= self.contract_turnover_cap:
+            raise ContextError("the required turnover is above the legal cap")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,7 +31,7 @@ from portal.documents import labels
 from portal.documents.context import Coordination, Cpv, Lots
 from portal.documents.context import Lot as ContextLot
 from portal.errors import NotFound, ValidationError
-from portal.i18n import _l
+from portal.i18n import _l, format_money
 from portal.lots import document, messages
 from portal.lots.advisor import (
     Advice,
@@ -1394,7 +1394,46 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def lots_section(session: Session, dossier: Dossier, lang: str) -> Lots | None:
+def required_turnover(
+    cap: Decimal,
+    friendly: Decimal,
+    yearly: Decimal,
+    *,
+    turnover_ratio: Decimal | None,
+    requirement: Decimal | None,
+) -> Decimal:
+    """The minimum yearly turnover the documents require for a lot (or the whole contract).
+
+    One figure, from the first source that applies, so that the lots section never contradicts
+    the selection criterion: the turnover clause the buyer chose (``turnover_ratio`` times the
+    yearly value, rounded down to the euro), else the figure the buyer entered in the lot
+    options, else the SME-friendly suggestion. Never above the legal cap (art. 58(3)).
+
+    :raises ValidationError: the buyer's figure is above the cap; the documents would state an
+        unlawful requirement.
+    """
+    if turnover_ratio is not None:
+        return min(cap, (turnover_ratio * yearly).quantize(Decimal(1), rounding=ROUND_DOWN))
+    if requirement is not None:
+        if requirement > cap:
+            raise ValidationError.single(
+                "turnover_requirement",
+                _l(
+                    "The minimum yearly turnover entered in the lot options (%(requirement)s) "
+                    "is above twice the value of a lot (%(cap)s), which art. 58(3) of Directive "
+                    "2014/24/EU forbids without a stated reason; lower it in the Lots tab before "
+                    "generating the documents.",
+                    requirement=format_money(requirement),
+                    cap=format_money(cap),
+                ),
+            )
+        return requirement
+    return friendly
+
+
+def lots_section(
+    session: Session, dossier: Dossier, lang: str, *, turnover_ratio: Decimal | None = None
+) -> Lots | None:
     """Return the lots section of the dossier's documents in ``lang``, from the saved plan.
 
     None when no plan is saved (the tender builder then writes that the justification is still
@@ -1429,7 +1468,8 @@ def lots_section(session: Session, dossier: Dossier, lang: str) -> Lots | None:
     proposal = state.proposal
     lots_value = sum((lot.value for lot in proposal.lots), Decimal(0))
     lots_yearly = sum((lot.yearly_value for lot in proposal.lots), Decimal(0))
-    _, contract_max, contract_sme = turnover_suggestions(lots_value, lots_yearly)
+    contract_cap, contract_max, contract_sme = turnover_suggestions(lots_value, lots_yearly)
+    requirement = _decimal(space.options.turnover_requirement)
     if not state.plan.is_divided:
         text = (state.plan.justification or {}).get(lang) or ""
         if not text and proposal.justification is not None:
@@ -1447,6 +1487,14 @@ def lots_section(session: Session, dossier: Dossier, lang: str) -> Lots | None:
             justification=_paragraphs(text),
             contract_turnover_max=contract_max,
             contract_turnover_sme=contract_sme,
+            contract_turnover_cap=contract_cap,
+            contract_turnover_required=required_turnover(
+                contract_cap,
+                contract_sme,
+                lots_yearly,
+                turnover_ratio=turnover_ratio,
+                requirement=requirement,
+            ),
         )
     by_key = space.by_key
     plan_lots = [lot for lot in state.lots if any(by_key[k].lot_id == lot.id for k in by_key)]
@@ -1467,6 +1515,14 @@ def lots_section(session: Session, dossier: Dossier, lang: str) -> Lots | None:
                 yearly_value=lot.yearly_value,
                 turnover_max=lot.turnover_max,
                 turnover_sme=lot.turnover_sme,
+                turnover_cap=lot.value * 2,
+                turnover_required=required_turnover(
+                    lot.value * 2,
+                    lot.turnover_sme,
+                    lot.yearly_value,
+                    turnover_ratio=turnover_ratio,
+                    requirement=requirement,
+                ),
                 sme_suitable=lot.is_sme_suitable,
                 sme_label=labels.label(
                     "sme_suitability", "yes" if lot.is_sme_suitable else "no", lang
@@ -1509,6 +1565,14 @@ def lots_section(session: Session, dossier: Dossier, lang: str) -> Lots | None:
         justification=(),
         contract_turnover_max=contract_max,
         contract_turnover_sme=contract_sme,
+        contract_turnover_cap=contract_cap,
+        contract_turnover_required=required_turnover(
+            contract_cap,
+            contract_sme,
+            lots_yearly,
+            turnover_ratio=turnover_ratio,
+            requirement=requirement,
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -186,9 +186,14 @@ def document_date(dossier: Dossier) -> date:
     return dossier.updated_at.astimezone(BRUSSELS).date()
 
 
-def fallback_lots(dossier: Dossier, lang: str) -> Lots:
-    """The lots section when no lot plan is saved: not divided, justification still missing."""
+def fallback_lots(dossier: Dossier, lang: str, *, ratio: Decimal | None = None) -> Lots:
+    """The lots section when no lot plan is saved: not divided, justification still missing.
+
+    Without a plan the duration is unknown, so the value stands for the yearly value: the
+    required turnover is the turnover clause's multiple of it, else the value itself.
+    """
     value = Decimal(dossier.estimated_value)
+    required = value if ratio is None else min(2 * value, ratio * value)
     return Lots(
         divided=False,
         lots=(),
@@ -205,18 +210,42 @@ def fallback_lots(dossier: Dossier, lang: str) -> Lots:
         # suggestion is the value itself.
         contract_turnover_max=2 * value,
         contract_turnover_sme=value,
+        contract_turnover_cap=2 * value,
+        contract_turnover_required=required.quantize(Decimal(1), rounding=ROUND_DOWN),
     )
 
 
-def lots_for(session: Session, dossier: Dossier, lang: str) -> Lots:
+#: The parameter of the turnover selection criterion (GEN-SME-001 and any clause like it): the
+#: minimum yearly turnover as a multiple of the lot's yearly value. When the buyer chooses such a
+#: clause, the lots section takes its requirement from it, so the two never disagree.
+TURNOVER_RATIO_PARAMETER = "turnover_ratio"
+
+
+def turnover_ratio(pinned: Sequence[PinnedClause]) -> Decimal | None:
+    """The turnover multiple of the chosen turnover clause (its value or default), if any."""
+    for item in pinned:
+        for parameter in item.data.get("parameters") or []:
+            if parameter.get("name") != TURNOVER_RATIO_PARAMETER:
+                continue
+            value = (item.selection.parameter_values or {}).get(
+                TURNOVER_RATIO_PARAMETER, parameter.get("default")
+            )
+            if value is not None:
+                return Decimal(str(value))
+    return None
+
+
+def lots_for(
+    session: Session, dossier: Dossier, lang: str, *, ratio: Decimal | None = None
+) -> Lots:
     """The lots section from the lot-split advisor, or :func:`fallback_lots`."""
     try:
         # Imported here: the lots package is built on top of the tender builder, not under it.
         from portal.lots.services import lots_section  # type: ignore[attr-defined]
     except (ImportError, AttributeError):
-        return fallback_lots(dossier, lang)
-    section = lots_section(session, dossier, lang)
-    return section if section is not None else fallback_lots(dossier, lang)
+        return fallback_lots(dossier, lang, ratio=ratio)
+    section = lots_section(session, dossier, lang, turnover_ratio=ratio)
+    return section if section is not None else fallback_lots(dossier, lang, ratio=ratio)
 
 
 def build_context(
@@ -279,7 +308,7 @@ def build_context(
         dossier=record,
         clauses=groups,
         weights=weights_table(dossier.price_weight, groups.award),
-        lots=lots_for(session, dossier, lang),
+        lots=lots_for(session, dossier, lang, ratio=turnover_ratio(pinned)),
         checklist=checklist(groups),
         anti_dumping=anti_dumping_block(groups, DECLARATION[lang]),
     )

@@ -174,11 +174,12 @@ def test_lot_tables_have_one_row_per_lot(lang: str) -> None:
         assert turnover[1][1:4] == [
             f"160{NNBSP}000\u00a0€",
             f"160{NNBSP}000\u00a0€",
-            f"320{NNBSP}000\u00a0€",
+            # The legal cap: twice the lot's value over the whole duration (art. 58(3)).
+            f"1{NNBSP}280{NNBSP}000\u00a0€",
         ]
     else:
         assert lots[1][3] == "€\u00a0640.000"
-        assert turnover[1][1:4] == ["€\u00a0160.000", "€\u00a0160.000", "€\u00a0320.000"]
+        assert turnover[1][1:4] == ["€\u00a0160.000", "€\u00a0160.000", "€\u00a01.280.000"]
     text = body_text(doc)
     assert ctx.lots.award_rule in text
     assert t["coord_title"] not in headings(doc)

@@ -96,6 +96,36 @@ def test_divided_plan_in_both_document_languages(db, buyer, dossier):
     assert fr.justification == ()
 
 
+def test_the_required_turnover_follows_one_source_and_the_cap_is_twice_the_value(
+    db, buyer, dossier
+):
+    save_demo_plan(db, buyer, dossier)
+    lot = services.lots_section(db, dossier, "fr").lots[0]
+    # No turnover clause, no figure from the buyer: the SME-friendly suggestion.
+    assert lot.turnover_cap == 2 * lot.value == Decimal("1500000.00")
+    assert lot.turnover_required == lot.turnover_sme
+    # The turnover clause the buyer chose (1.5 x the yearly value) decides.
+    ratio = services.lots_section(db, dossier, "fr", turnover_ratio=Decimal("1.5")).lots[0]
+    assert ratio.turnover_required == Decimal("281250")
+    # Else the figure entered in the lot options.
+    options = services._workspace(db, dossier).options
+    options.turnover_requirement = Decimal("90000")
+    db.add(options)
+    db.flush()
+    assert services.lots_section(db, dossier, "fr").lots[0].turnover_required == Decimal("90000")
+
+
+def test_a_turnover_figure_above_the_cap_stops_the_documents(db, buyer, dossier):
+    save_demo_plan(db, buyer, dossier)
+    options = services._workspace(db, dossier).options
+    options.turnover_requirement = Decimal("2000000")
+    db.add(options)
+    db.flush()
+    with pytest.raises(ValidationError) as exc:
+        services.lots_section(db, dossier, "fr")
+    assert "turnover_requirement" in exc.value.errors
+
+
 def test_the_builder_context_carries_the_section(db, buyer, dossier):
     save_demo_plan(db, buyer, dossier)
     context = build_context(db, dossier, "nl").to_dict()

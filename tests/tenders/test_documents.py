@@ -281,15 +281,15 @@ def test_lots_section_comes_from_the_lots_package_when_it_has_one(db, ready, mon
 
     seen = {}
 
-    def lots_section(session, dossier, lang):  # type: ignore[no-untyped-def]
-        seen["call"] = (dossier.id, lang)
+    def lots_section(session, dossier, lang, *, turnover_ratio=None):  # type: ignore[no-untyped-def]
+        seen["call"] = (dossier.id, lang, turnover_ratio)
         return None  # "no lot plan saved"
 
     fake = types.ModuleType("portal.lots.services")
     fake.lots_section = lots_section  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "portal.lots.services", fake)
     context = build_context(db, ready, "fr")
-    assert seen["call"] == (ready.id, "fr")
+    assert seen["call"][:2] == (ready.id, "fr")
     assert isinstance(context.lots, Lots) and context.lots.divided is False
 
 
