@@ -33,8 +33,11 @@ SERIOUS = ("serious", "critical")
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("PORTAL_CHROMIUM"), shutil.which("chromium"),
-                      "/usr/bin/chromium"):
+    for candidate in (
+        os.environ.get("PORTAL_CHROMIUM"),
+        shutil.which("chromium"),
+        "/usr/bin/chromium",
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -100,8 +103,9 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = SERIOUS) -> list[str]:
     for violation in results.response["violations"]:
         if violation.get("impact") in impacts:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
-            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} "
-                         f"at {targets}")
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
+            )
     return found
 
 

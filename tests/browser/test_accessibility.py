@@ -35,8 +35,13 @@ def test_public_pages_have_no_serious_axe_violations(page, path, lang):
 def test_account_pages_have_no_serious_axe_violations(page, lang):
     page.goto(f"/?lang={lang}")
     log_in(page, "coordinator@demo.clausier.brussels")
-    for path in ("/account", "/account/password", "/admin/users", "/admin/users/new",
-                 "/admin/audit"):
+    for path in (
+        "/account",
+        "/account/password",
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/audit",
+    ):
         page.goto(path)
         assert axe_violations(page) == [], path
 
