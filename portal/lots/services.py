@@ -1386,6 +1386,144 @@ def lot_plan_problems(session: Session, dossier: Dossier) -> list[Any]:
     return state.problems
 
 
+#: Parameters of the pro-SME clauses that restate the lot plan (GEN-SME-010, CATER-SME-001,
+#: LOGI-SME-002, the ITHW/ITSW/OFFICE/VEHIC/WASTE lot clauses...): the number of lots, the
+#: largest number of lots awarded to one tenderer, and the list of lots (a multichoice counts
+#: its chosen entries; a free text only marks the clause as a lot clause).
+LOT_COUNT_PARAMETER = "lot_count"
+MAX_LOTS_PARAMETER = "max_lots"
+LOT_LIST_PARAMETER = "lots"
+LOT_PARAMETERS = (LOT_COUNT_PARAMETER, MAX_LOTS_PARAMETER, LOT_LIST_PARAMETER)
+
+
+def _clause_values(pinned: Any) -> dict[str, tuple[dict[str, Any], Any]]:
+    """The lot parameters of one chosen clause: name -> (definition, value or default)."""
+    values = pinned.selection.parameter_values or {}
+    found: dict[str, tuple[dict[str, Any], Any]] = {}
+    for parameter in pinned.data.get("parameters") or []:
+        name = parameter.get("name")
+        if name in LOT_PARAMETERS:
+            found[name] = (parameter, values.get(name, parameter.get("default")))
+    return found
+
+
+def _whole(value: Any) -> int | None:
+    try:
+        return int(Decimal(str(value).replace(" ", "").replace(",", ".")))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+
+
+def lot_consistency_warnings(session: Session, dossier: Dossier) -> list[Any]:
+    """Where the chosen clauses or the dossier contradict the saved lot plan.
+
+    Warnings, not blocking generation: a lot clause chosen while no divided plan is saved; a
+    clause's number of lots (``lot_count``, or the entries chosen in a ``lots`` list) other than
+    the plan's (the coordination lot included); a clause's ``max_lots`` other than the lot
+    options' maximum of lots awarded to one tenderer, or above the maximum one may bid for; the
+    dossier's estimated value other than the plan's total.
+    """
+    from portal.tenders.context import pinned_clauses  # the tender builder reads the clauses
+
+    space = _workspace(session, dossier)
+    state = plan_state(session, space)
+    options = space.options
+    warnings: list[Any] = []
+    proposal = state.proposal
+    plan_count: int | None = None
+    if state.plan is not None and state.plan.is_divided:
+        if proposal is not None:
+            plan_count = len(proposal.lots) + (1 if proposal.coordination is not None else 0)
+        else:
+            plan_count = len(state.lots) + (1 if options.coordination_lot else 0)
+    for pinned in pinned_clauses(session, dossier):
+        found = _clause_values(pinned)
+        if not found:
+            continue
+        code = pinned.version.code
+        if state.plan is None:
+            warnings.append(
+                _l(
+                    "Clause %(code)s describes a division into lots, but no lot plan is saved: "
+                    "save one in the Lots tab, or remove the clause.",
+                    code=code,
+                )
+            )
+            continue
+        if not state.plan.is_divided:
+            warnings.append(
+                _l(
+                    "Clause %(code)s describes a division into lots, but the saved lot plan "
+                    "does not divide the contract: remove the clause, or save a divided plan.",
+                    code=code,
+                )
+            )
+            continue
+        clause_count: int | None = None
+        if LOT_COUNT_PARAMETER in found:
+            clause_count = _whole(found[LOT_COUNT_PARAMETER][1])
+        elif LOT_LIST_PARAMETER in found:
+            definition, value = found[LOT_LIST_PARAMETER]
+            if definition.get("type") == "multichoice" and isinstance(value, list | tuple):
+                clause_count = len(value)
+        if clause_count is not None and plan_count is not None and clause_count != plan_count:
+            warnings.append(
+                _l(
+                    "Number of lots: %(clause)d in clause %(code)s, %(plan)d in the saved lot "
+                    "plan. Make them agree.",
+                    clause=clause_count,
+                    code=code,
+                    plan=plan_count,
+                )
+            )
+        if MAX_LOTS_PARAMETER in found:
+            clause_max = _whole(found[MAX_LOTS_PARAMETER][1])
+            if clause_max is None:
+                continue
+            if options.max_lots_awarded is None:
+                warnings.append(
+                    _l(
+                        "Clause %(code)s limits the lots awarded to one tenderer to %(clause)d, "
+                        "but the lot options set no such limit.",
+                        code=code,
+                        clause=clause_max,
+                    )
+                )
+            elif clause_max != options.max_lots_awarded:
+                warnings.append(
+                    _l(
+                        "Maximum number of lots awarded to one tenderer: %(clause)d in clause "
+                        "%(code)s, %(plan)d in the lot options. Make them agree.",
+                        clause=clause_max,
+                        code=code,
+                        plan=options.max_lots_awarded,
+                    )
+                )
+            if options.max_lots_bid is not None and clause_max > options.max_lots_bid:
+                warnings.append(
+                    _l(
+                        "Clause %(code)s lets one tenderer be awarded up to %(clause)d lots, more "
+                        "than the maximum one tenderer may bid for in the lot options "
+                        "(%(bid)d).",
+                        code=code,
+                        clause=clause_max,
+                        bid=options.max_lots_bid,
+                    )
+                )
+    if proposal is not None:
+        total = proposal.aggregate
+        if Decimal(dossier.estimated_value) != total:
+            warnings.append(
+                _l(
+                    "The dossier's estimated value (%(dossier)s) differs from the total of the "
+                    "saved lot plan (%(lots)s). Correct the value of the dossier or the items.",
+                    dossier=format_money(Decimal(dossier.estimated_value)),
+                    lots=format_money(total),
+                )
+            )
+    return warnings
+
+
 # ------------------------------------------------------------------------------------------------
 # The lots section of the tender documents
 

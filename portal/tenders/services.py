@@ -1295,6 +1295,13 @@ def lot_problems(session: Session, dossier: Dossier) -> list[Any]:
     return list(lot_plan_problems(session, dossier))
 
 
+def lot_warnings(session: Session, dossier: Dossier) -> list[Any]:
+    """Where the chosen clauses or the dossier contradict the saved lot plan (not blocking)."""
+    from portal.lots.services import lot_consistency_warnings  # the lots domain builds on dossiers
+
+    return list(lot_consistency_warnings(session, dossier))
+
+
 def board_problems(board: Board) -> list[Any]:
     """What prevents generation, from an already built board."""
     problems: list[Any] = []
