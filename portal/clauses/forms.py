@@ -26,7 +26,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from portal.clauses.content import LANGS, LANGUAGE_TITLES
 from portal.clauses.models import FEEDBACK_KIND_TITLES, FeedbackKind
@@ -56,6 +63,17 @@ SHORT = MAX_SHORT + 100
 LONG = MAX_TEXT + 100
 
 
+class Required(InputRequired):
+    """A value must be given; only spaces count as none ("This field is required.", not "Not a
+    valid choice." for a select that received blanks)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.raw_data and str(field.raw_data[0]).strip():
+            return
+        field.errors[:] = []
+        raise StopValidation(self.message or field.gettext("This field is required."))
+
+
 def _localized_fields(
     prefix: str, label: Any, long: bool = False, description: Any = None
 ) -> dict[str, Any]:
@@ -76,9 +94,27 @@ def _with_localized(name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -
     return type(name, bases, attrs)
 
 
+class SubForm(Form):
+    """A form nested in another one (an editor list entry, the parameter values).
+
+    Plain WTForms forms answer in English ("Not a valid choice."); this one takes the built-in
+    messages in the user's language, as :class:`FlaskForm` does.
+    """
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            from flask import current_app, has_request_context
+
+            if not has_request_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)  # type: ignore[misc]
+            from flask_wtf.i18n import translations
+
+            return translations
+
+
 ParameterForm = _with_localized(
     "ParameterForm",
-    (Form,),
+    (SubForm,),
     {
         "name": StringField(
             _l("Name in the text"),
@@ -91,7 +127,7 @@ ParameterForm = _with_localized(
         "type": SelectField(
             _l("Type"),
             choices=choices((t.value, PARAM_TYPE_TITLES[t]) for t in ParamType),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         **_localized_fields("label", _l("Label")),
         **_localized_fields("help", _l("Help for the buyer")),
@@ -129,17 +165,17 @@ ParameterForm = _with_localized(
 
 VerificationForm = _with_localized(
     "VerificationForm",
-    (Form,),
+    (SubForm,),
     {
         "evidence": SelectField(
             _l("Evidence"),
             choices=choices((k.value, v) for k, v in EVIDENCE_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         "stage": SelectField(
             _l("When the buyer checks it"),
             choices=choices((k.value, v) for k, v in STAGE_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         **_localized_fields("what", _l("What the tenderer provides"), long=True),
         **_localized_fields("how", _l("How the buyer checks it"), long=True),
@@ -147,8 +183,8 @@ VerificationForm = _with_localized(
 )
 
 
-class LegalBasisForm(Form):
-    instrument = SelectField(_l("Legal instrument"), validators=[InputRequired()])
+class LegalBasisForm(SubForm):
+    instrument = SelectField(_l("Legal instrument"), validators=[Required()])
     article = StringField(_l("Article"), validators=[Optional(), Length(max=80)])
 
 
@@ -156,21 +192,21 @@ ClauseForm = _with_localized(
     "ClauseForm",
     (FlaskForm,),
     {
-        "family": SelectField(_l("Family"), validators=[InputRequired()]),
+        "family": SelectField(_l("Family"), validators=[Required()]),
         "placement": SelectField(
             _l("Placement in the tender"),
             choices=choices((k.value, v) for k, v in PLACEMENT_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         "ambition": SelectField(
             _l("Ambition level"),
             choices=choices((k.value, v) for k, v in AMBITION_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         "facilitator": SelectField(
             _l("Responsible facilitator"),
             choices=choices((k.value, v) for k, v in FACILITATOR_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         "categories": MultiCheckboxField(
             _l("Categories"),
@@ -214,17 +250,17 @@ ClauseForm = _with_localized(
         "market_readiness": SelectField(
             _l("Market readiness"),
             choices=choices((k.value, v) for k, v in READINESS_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         **_localized_fields("guidance_market", _l("What the market offers"), long=True),
         "cost_effect": SelectField(
             _l("Effect on cost"),
             choices=choices((k.value, v) for k, v in COST_TITLES.items()),
-            validators=[InputRequired()],
+            validators=[Required()],
         ),
         **_localized_fields("guidance_cost", _l("Cost and life-cycle cost"), long=True),
         **_localized_fields("guidance_pitfalls", _l("Pitfalls"), long=True),
-        "guidance_reviewed_on": DateField(_l("Guidance reviewed on"), validators=[InputRequired()]),
+        "guidance_reviewed_on": DateField(_l("Guidance reviewed on"), validators=[Required()]),
         "legal_basis": FieldList(FormField(LegalBasisForm), min_entries=1),
         **_localized_fields(
             "change_note",
@@ -626,7 +662,7 @@ class FeedbackForm(FlaskForm):
     kind = RadioField(
         _l("How did this clause work for you?"),
         choices=choices((k.value, FEEDBACK_KIND_TITLES[k]) for k in FeedbackKind),
-        validators=[InputRequired()],
+        validators=[Required()],
     )
     body = TextAreaField(
         _l("What happened, or your suggested wording"),
@@ -648,13 +684,13 @@ class CloseFeedbackForm(FlaskForm):
 
 
 class MandatoryForm(FlaskForm):
-    clause = SelectField(_l("Published clause"), validators=[InputRequired()])
-    category = SelectField(_l("Category"), validators=[InputRequired()])
-    applies_from = DateField(_l("Mandatory from"), validators=[InputRequired()])
+    clause = SelectField(_l("Published clause"), validators=[Required()])
+    category = SelectField(_l("Category"), validators=[Required()])
+    applies_from = DateField(_l("Mandatory from"), validators=[Required()])
 
 
 class LiftMandatoryForm(FlaskForm):
-    last_day = DateField(_l("Last day it applies"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day it applies"), validators=[Required()])
 
 
 def parameter_form(parameters: list[dict[str, Any]], lang: str, formdata: Any = None) -> Form:
@@ -666,7 +702,7 @@ def parameter_form(parameters: list[dict[str, Any]], lang: str, formdata: Any = 
     messages.
     """
 
-    class ValuesForm(Form):
+    class ValuesForm(SubForm):
         pass
 
     for p in parameters:

@@ -207,3 +207,27 @@ def test_actions_on_unknown_ids_are_404(client, library, curator, login):
     assert client.get("/clauses/drafts/999999/edit").status_code == 404
     assert client.post("/helpdesk/feedback/999999/close", data={"reply": "x"}).status_code == 404
     assert client.post("/clauses/NOPE-ENV-001/drafts").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "lang,invalid,required",
+    [
+        ("fr", "N&#39;est pas un choix valide.", "Ce champ est requis."),
+        ("nl", "Ongeldige keuze.", "Dit veld is vereist."),
+    ],
+)
+def test_built_in_form_messages_of_list_entries_are_translated(
+    client, db, editing, lang, invalid, required
+):
+    draft, data, _post = editing
+    payload = editor_payload(data, draft.lock_version)
+    payload["legal_basis-0-instrument"] = "magna_carta"
+    payload["parameters-0-type"] = "colour"
+    payload["verification-0-evidence"] = " "
+    response = client.post(f"/clauses/drafts/{draft.id}/edit?lang={lang}", data=payload)
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert page.count(invalid) >= 2 and required in page
+    assert "Not a valid choice" not in page and "This field is required" not in page
+    db.expire_all()
+    assert _saved_count(db) == 0
