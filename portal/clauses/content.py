@@ -91,9 +91,12 @@ def validate_content(
     filled = copy.deepcopy({k: v for k, v in data.items() if k != "code"})
     filled["code"] = code
     stood_in: list[Path] = []
+    blank: list[Path] = []
     errors: dict[str, list[Any]] = {}
     for path, mapping in list(walk_localized(filled)):
         texts = {lang: (mapping.get(lang) or "").strip() for lang in LANGS}
+        if not any(texts.values()):
+            blank.append(path)
         for lang in required:
             if not texts[lang] and any(texts.values()):
                 errors.setdefault(dotted((*path, lang)), []).append(
@@ -109,6 +112,13 @@ def validate_content(
     except PydanticValidationError as exc:
         for field, messages in translate_errors(exc).items():
             errors.setdefault(field, []).extend(messages)
+    # A text left empty in every language is reported once, on the languages it needs now
+    # (French for a draft), not also as "required" in the languages that may wait.
+    for path in blank:
+        if required and dotted((*path, required[0])) in errors:
+            for lang in LANGS:
+                if lang not in required:
+                    errors.pop(dotted((*path, lang)), None)
     if errors:
         raise ValidationError(errors)
     canonical = schema.to_data(clause)
@@ -243,6 +253,8 @@ def translate_errors(exc: PydanticValidationError) -> dict[str, list[Any]]:
             elif raw.startswith("award criteria"):
                 field = "award"
         message: Any = raw
+        if err.get("type") == "string_pattern_mismatch" and not str(err.get("input") or ""):
+            raw = "Field required"  # an empty name: say it is missing, not how to spell it
         for pattern, key in _MESSAGES:
             found = pattern.search(raw)
             if found:

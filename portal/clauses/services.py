@@ -513,7 +513,16 @@ def create_clause(session: Session, *, actor: Any, data: dict[str, Any]) -> Clau
     except ValueError:
         raise ValidationError.single("family", _l("Not one of the allowed values.")) from None
     _require_theme(actor, family)
-    code = next_code(session, family, list(data.get("categories") or []))
+    try:
+        code = next_code(session, family, list(data.get("categories") or []))
+    except ValidationError as exc:
+        # Show every mistake at once, not the category first and the rest after a new try.
+        try:
+            content.validate_content(data, code=f"{GENERIC_PREFIX}-{family.code_suffix}-000")
+        except ValidationError as others:
+            others.errors.pop("categories", None)
+            raise ValidationError({**exc.errors, **others.errors}) from None
+        raise
     canonical = content.validate_content(data, code=code)
     now = utcnow()
     clause = Clause(code=code, family=family, created_at=now)

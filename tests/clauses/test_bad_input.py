@@ -231,3 +231,77 @@ def test_built_in_form_messages_of_list_entries_are_translated(
     assert "Not a valid choice" not in page and "This field is required" not in page
     db.expire_all()
     assert _saved_count(db) == 0
+
+
+def _summary(page: str) -> str:
+    start = page.find('<div class="error-summary"')
+    return page[start : page.find("</div>", start)] if start >= 0 else ""
+
+
+@pytest.mark.parametrize("blank", ["", "  \t "])
+def test_an_empty_new_clause_gets_field_errors_in_the_users_language(
+    client, db, library, curator, login, blank
+):
+    login(curator)
+    payload = {k: blank for k in editor_payload(clause_data(parameters=[]))}
+    # One parameter, verification and legal basis, as the editor posts; no category ticked.
+    payload.update({"parameters-0-name": blank, "parameters-0-type": "integer"})
+    payload.pop("lock_version", None)
+    payload.pop("categories", None)
+    clauses_before = db.exec(select(sa.func.count()).select_from(Clause)).one()
+    audit_before = db.exec(select(sa.func.count()).select_from(AuditEvent)).one()
+    response = client.post("/clauses/new?lang=nl", data=payload)
+    assert response.status_code == 200
+    summary = _summary(response.data.decode())
+    assert "Verbeter het volgende" in summary
+    for label in ("Familie", "Plaats in de opdracht", "Rechtsgrond 1, Rechtsinstrument"):
+        assert f"{label}: Dit veld is vereist." in summary
+    assert "This field is required" not in summary and "Not a valid choice" not in summary
+
+    # The selects filled, the texts blank: every missing text is named, in Dutch, at once
+    # (the missing category does not hide the rest), and only French is asked for.
+    payload.update(
+        {
+            "family": "environmental",
+            "placement": "technical_specification",
+            "ambition": "base",
+            "facilitator": "brussels_environment",
+            "market_readiness": "widespread",
+            "cost_effect": "neutral",
+            "guidance_reviewed_on": "2026-09-01",
+            "verification-0-evidence": "label",
+            "verification-0-stage": "award",
+            "legal_basis-0-instrument": "law_2016",
+        }
+    )
+    response = client.post("/clauses/new?lang=nl", data=payload)
+    summary = _summary(response.data.decode())
+    assert response.status_code == 200
+    assert "Categorieën: Kies minstens één categorie." in summary
+    for label in ("Titel (Frans)", "Tekst van de clausule (Frans)", "Wijzigingsnota (Frans)"):
+        assert f"{label}: Dit veld is verplicht." in summary
+    assert "Parameter 1, Naam in de tekst: Dit veld is verplicht." in summary
+    assert "Rechtsgrond 1, Artikel: Dit veld is verplicht." in summary
+    assert "(Nederlands)" not in summary and "(Engels)" not in summary
+    db.expire_all()
+    assert db.exec(select(sa.func.count()).select_from(Clause)).one() == clauses_before
+    assert db.exec(select(sa.func.count()).select_from(AuditEvent)).one() == audit_before
+
+
+def test_an_emptied_draft_is_not_saved_and_says_what_is_missing(db, editing):
+    draft, data, post = editing
+    payload = editor_payload(data, draft.lock_version)
+    keep = ("lock_version", "family", "placement", "ambition", "facilitator", "categories")
+    selects = ("type", "evidence", "stage", "instrument", "market_readiness", "cost_effect")
+    blank = {
+        k: v if k in keep or k.endswith(selects) or k == "guidance_reviewed_on" else " "
+        for k, v in payload.items()
+    }
+    response = post(blank)
+    summary = _summary(response.data.decode())
+    assert response.status_code == 200
+    assert "Title (French): This field is required." in summary
+    assert "Title (Dutch)" not in summary
+    db.expire_all()
+    assert _saved_count(db) == 0
+    assert db.get(ClauseVersion, draft.id).title_fr == data["title"]["fr"]
