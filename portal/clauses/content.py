@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
@@ -77,13 +78,18 @@ def dotted(path: Iterable[Any]) -> str:
 
 
 def validate_content(
-    data: dict[str, Any], *, code: str, required_langs: Iterable[str] = ("fr",)
+    data: dict[str, Any],
+    *,
+    code: str,
+    required_langs: Iterable[str] = ("fr",),
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Validate file-shaped clause data with the file format's rules; return its canonical form.
 
     ``data`` has the fields of a clause file (``code`` is taken from the argument). A language
     outside ``required_langs`` may be left empty: it is validated with another language standing
-    in, and returned empty.
+    in, and returned empty. The guidance cannot have been reviewed after ``today`` (default:
+    the server's date).
 
     :raises ValidationError: messages per dotted field path (``text.nl``, ``parameters.0.min``).
     """
@@ -119,6 +125,14 @@ def validate_content(
             for lang in LANGS:
                 if lang not in required:
                     errors.pop(dotted((*path, lang)), None)
+    reviewed = _reviewed_on(filled)
+    if reviewed is not None and reviewed > (today or date.today()):
+        errors.setdefault("guidance.reviewed_on", []).append(
+            _l(
+                "Give the day the guidance was last reviewed: today at the latest, not a "
+                "future date."
+            )
+        )
     if errors:
         raise ValidationError(errors)
     canonical = schema.to_data(clause)
@@ -128,6 +142,17 @@ def validate_content(
         except (KeyError, IndexError, TypeError):  # pragma: no cover - shapes always match
             continue
     return canonical
+
+
+def _reviewed_on(data: dict[str, Any]) -> date | None:
+    guidance = data.get("guidance")
+    value = guidance.get("reviewed_on") if isinstance(guidance, dict) else None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None  # the file format's own check names a missing or malformed date
 
 
 #: The file format's English messages, matched to translatable ones.
@@ -295,9 +320,7 @@ def apply_to_version(version: Any, canonical: dict[str, Any]) -> None:
     version.legal_basis = copy.deepcopy(canonical["legal_basis"])
 
 
-def _date(value: Any):  # type: ignore[no-untyped-def]
-    from datetime import date
-
+def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 

@@ -305,3 +305,47 @@ def test_an_emptied_draft_is_not_saved_and_says_what_is_missing(db, editing):
     db.expire_all()
     assert _saved_count(db) == 0
     assert db.get(ClauseVersion, draft.id).title_fr == data["title"]["fr"]
+
+
+def test_guidance_cannot_be_reviewed_in_the_future(db, library, curator):
+    from datetime import date, timedelta
+
+    draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
+    data = services.data_of(db, draft)
+    data["change_note"] = LOC("Revu.", "Herzien.", "Reviewed.")
+    data["guidance"]["reviewed_on"] = (date.today() + timedelta(days=1)).isoformat()
+    with pytest.raises(ValidationError) as exc:
+        services.update_draft(
+            db, actor=curator, version_id=draft.id, data=data, lock_version=draft.lock_version
+        )
+    assert list(exc.value.as_json()) == ["guidance.reviewed_on"]
+    assert "today at the latest" in exc.value.as_json()["guidance.reviewed_on"][0]
+    data["guidance"]["reviewed_on"] = date.today().isoformat()
+    saved = services.update_draft(
+        db, actor=curator, version_id=draft.id, data=data, lock_version=draft.lock_version
+    )
+    assert saved.guidance_reviewed_on == date.today()
+
+
+@pytest.mark.parametrize(
+    "lang,message",
+    [
+        ("fr", "revues pour la dernière fois : aujourd’hui au plus tard, pas une date future."),
+        ("nl", "het laatst zijn herzien: uiterlijk vandaag, geen datum in de toekomst."),
+    ],
+)
+def test_a_future_review_date_is_a_field_error_in_the_editor(client, db, editing, lang, message):
+    from datetime import date, timedelta
+
+    draft, data, _post = editing
+    data["guidance"]["reviewed_on"] = (date.today() + timedelta(days=30)).isoformat()
+    response = client.post(
+        f"/clauses/drafts/{draft.id}/edit?lang={lang}",
+        data=editor_payload(data, draft.lock_version),
+    )
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert '<a href="#guidance_reviewed_on">' in _summary(page) and message in _summary(page)
+    db.expire_all()
+    assert _saved_count(db) == 0
+    assert db.get(ClauseVersion, draft.id).guidance_reviewed_on != date.today() + timedelta(days=30)
