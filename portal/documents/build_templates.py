@@ -155,9 +155,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "coord_links": "Relations avec les titulaires des autres lots",
         "not_divided": "Le marché n'est pas divisé en lots.",
         "justification_title": "Motivation de la non-division en lots",
-        "justification_intro": "Conformément à l'article 58, § 1er, de la loi du 17 juin 2016 "
-        "relative aux marchés publics, le pouvoir adjudicateur motive comme suit sa décision "
-        "de ne pas diviser le marché en lots.",
         "contract_turnover_title": "Chiffre d'affaires minimal exigé",
         "contract_turnover_a": "Le chiffre d'affaires annuel minimal exigé s'élève à ",
         "contract_turnover_b": ", dans la limite du plafond de ",
@@ -303,9 +300,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "coord_links": "Verhouding tot de houders van de andere percelen",
         "not_divided": "De opdracht is niet in percelen verdeeld.",
         "justification_title": "Motivering van de niet-verdeling in percelen",
-        "justification_intro": "Overeenkomstig artikel 58, § 1, van de wet van 17 juni 2016 "
-        "inzake overheidsopdrachten motiveert de aanbestedende overheid haar beslissing om de "
-        "opdracht niet in percelen te verdelen als volgt.",
         "contract_turnover_title": "Vereiste minimale omzet",
         "contract_turnover_a": "De vereiste minimale jaaromzet bedraagt ",
         "contract_turnover_b": ", binnen het maximum van ",
@@ -859,7 +853,8 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
     tag(doc, "else")
     paragraph(doc, t["not_divided"])
     heading(doc, t["justification_title"], 2)
-    paragraph(doc, t["justification_intro"])
+    # The buyer's justification carries its own introduction (the draft starts with one): the
+    # template adds none, so that the "divide or explain" introduction appears once.
     tag(doc, "for text in lots.justification")
     paragraph(doc, "{{ text }}")
     tag(doc, "endfor")

@@ -969,6 +969,10 @@ _TEXTS = {
     },
 }
 
+#: The title the draft justification starts with, per language. A document has its own heading
+#: for the justification, so the lots section leaves this line out.
+JUSTIFICATION_TITLES: Mapping[str, str] = {lang: str(t["title"]) for lang, t in _TEXTS.items()}
+
 
 def draft_justification(
     reasons: Sequence[NonDivisionReason],

@@ -62,6 +62,7 @@ from portal.lots.parsing import (
     parse_municipality,
 )
 from portal.lots.rules import (
+    JUSTIFICATION_TITLES,
     AwardRule,
     ContractType,
     LotFigures,
@@ -1532,6 +1533,16 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _justification_paragraphs(text: str) -> tuple[str, ...]:
+    """The paragraphs of a justification, without the draft's title line: the document gives
+    the justification its own heading, so the title would be written twice."""
+    paragraphs = _paragraphs(text)
+    titles = {" ".join(t.split()) for t in JUSTIFICATION_TITLES.values()}
+    if len(paragraphs) > 1 and " ".join(paragraphs[0].split()) in titles:
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
 def required_turnover(
     cap: Decimal,
     friendly: Decimal,
@@ -1622,7 +1633,7 @@ def lots_section(
             combined_bids=False,
             combined_bids_text="",
             coordination=Coordination(),
-            justification=_paragraphs(text),
+            justification=_justification_paragraphs(text),
             contract_turnover_max=contract_max,
             contract_turnover_sme=contract_sme,
             contract_turnover_cap=contract_cap,

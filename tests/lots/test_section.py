@@ -16,6 +16,7 @@ from portal.lots.advisor import Strategy
 from portal.lots.demo import PLAN
 from portal.lots.models import LotItem
 from portal.lots.ocds import release_package, validate_package
+from portal.lots.rules import JUSTIFICATION_TITLES
 from portal.tenders.context import build_context
 from portal.tenders.models import Dossier
 
@@ -220,6 +221,37 @@ def test_undivided_plan_gives_the_edited_justification(db, buyer, dossier):
     assert not section.divided and section.lots == ()
     assert section.justification == ("Premier motif.", "Second motif, plus long que le premier.")
     assert section.contract_turnover_sme <= section.contract_turnover_max
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_drafted_justification_gives_its_introduction_once_in_word(db, buyer, dossier, lang):
+    from portal.documents.builtin import template_path
+    from portal.documents.render import render_docx
+    from tests.documents.helpers import body_text, headings, open_docx
+
+    services.save_options(
+        db,
+        actor=buyer,
+        dossier_id=dossier.id,
+        lang="fr",
+        data={"target_lot_size": "250000", "duration_months": "48"},  # "divide" unticked
+    )
+    space = services._workspace(db, dossier)
+    single = next(p for p in services.advice_for(space).proposals if len(p.lots) == 1)
+    draft = services.draft_from_proposal(space, single, ("fr", "nl"))
+    services.save_plan(db, actor=buyer, dossier_id=dossier.id, draft=draft)
+    db.commit()
+    section = services.lots_section(db, dossier, lang)
+    # The draft's own title line is left out: the document has the heading.
+    assert section.justification[0] != JUSTIFICATION_TITLES[lang]
+    context = build_context(db, dossier, lang)
+    doc = open_docx(render_docx(template_path("lots", lang), context, lang=lang))
+    text = body_text(doc)
+    intro = {"fr": "Conformément à l'article 58", "nl": "Overeenkomstig artikel 58"}[lang]
+    assert text.count(intro) == 1
+    assert JUSTIFICATION_TITLES[lang] not in text
+    assert len(headings(doc, 2)) == len(set(headings(doc, 2)))
+    assert {"fr": "1° ", "nl": "1° "}[lang] in text
 
 
 def test_item_changes_are_audited_on_the_dossier(db, buyer, dossier):
