@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import numbers
+from babel.lists import format_list
 
 from portal.clauses.schema import PLACEHOLDER
 from portal.clauses.vocabulary import ParamType
@@ -145,6 +146,13 @@ def format_value(p: dict[str, Any], value: Any, lang: str) -> str:
         return items[0]
     word = CONJUNCTIONS[p.get("conjunction") or "or"][lang]
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def join_list(items: list[str], lang: str, style: str = "standard") -> str:
+    """Join items as a list in ``lang``: "A, B et C", "A, B en C", "A, B and C"."""
+    if not items:
+        return ""
+    return format_list(list(items), style=style, locale=LOCALES.get(lang, "fr_BE"))
 
 
 def _whole_currency(lang: str) -> str:

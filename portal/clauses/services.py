@@ -101,7 +101,13 @@ from portal.clauses.models import (
     MandatoryClause,
     VersionStatus,
 )
-from portal.clauses.rendering import ParameterError, coerce_values, format_value, paragraphs
+from portal.clauses.rendering import (
+    ParameterError,
+    coerce_values,
+    format_value,
+    join_list,
+    paragraphs,
+)
 from portal.clauses.rendering import render_text as _render_text
 from portal.clauses.schema import CATEGORY_PREFIXES, GENERIC_PREFIX, MAX_TEXT
 from portal.clauses.vocabulary import (
@@ -116,7 +122,7 @@ from portal.clauses.vocabulary import (
 )
 from portal.db import utcnow
 from portal.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from portal.i18n import _l
+from portal.i18n import _l, current_lang
 from portal.reference import services as reference
 from portal.reference.models import ProcurementCategory
 
@@ -863,11 +869,14 @@ def reject_version(
 
 
 @stale_as_conflict
-def retire_clause(session: Session, *, actor: Any, code: str, reason: str) -> ClauseVersion:
+def retire_clause(
+    session: Session, *, actor: Any, code: str, reason: str, today: date | None = None
+) -> ClauseVersion:
     """Withdraw a clause: its published version becomes retired (readable, not proposed).
 
     :raises PermissionDenied: the actor is not a curator of this family.
-    :raises InvalidTransition: the clause has no published version.
+    :raises InvalidTransition: the clause has no published version, or it is a mandatory base
+        criterion of a category on ``today`` or later (the coordinator lifts that rule first).
     :raises ValidationError: no reason given.
     """
     require(actor, Permission.retire_clause)
@@ -877,6 +886,18 @@ def retire_clause(session: Session, *, actor: Any, code: str, reason: str) -> Cl
     if version is None:
         raise InvalidTransition(_l("This clause has no published version to retire."))
     check_transition(version, VersionStatus.retired)
+    binding = mandatory_rules_standing(session, clause.id, on=today or date.today())
+    if binding:
+        # A mandatory rule would point at a withdrawn clause: the coordinator decides first.
+        raise InvalidTransition(
+            _l(
+                "Clause %(code)s is a mandatory base criterion of %(categories)s. It cannot be "
+                "retired while that rule stands: ask the coordinator to lift the mandatory rule "
+                "first, then retire the clause.",
+                code=clause.code,
+                categories=CategoryNames([category for _rule, category in binding]),
+            )
+        )
     body = _comment_text(reason, "reason")
     _set_status(session, version, VersionStatus.retired, actor, reason=body)
     version.retired_at = utcnow()
@@ -1194,6 +1215,20 @@ def list_mandatory(session: Session) -> list[tuple[MandatoryClause, Clause, Proc
     )
 
 
+def retired_clause_ids(session: Session, clause_ids: Iterable[int]) -> set[int]:
+    """The clauses among ``clause_ids`` whose current version is retired."""
+    ids = set(clause_ids)
+    if not ids:
+        return set()
+    return set(
+        session.exec(
+            select(Clause.id)
+            .join(ClauseVersion, ClauseVersion.id == Clause.current_version_id)
+            .where(Clause.id.in_(ids), ClauseVersion.status == VersionStatus.retired)
+        )
+    )
+
+
 def _end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
@@ -1244,6 +1279,39 @@ def mandatory_codes(session: Session, category_id: int, on: date) -> set[str]:
         )
     )
     return set(rows)
+
+
+def mandatory_rules_standing(
+    session: Session, clause_id: int, *, on: date
+) -> list[tuple[MandatoryClause, ProcurementCategory]]:
+    """The mandatory rules of a clause that apply on ``on`` or will apply later."""
+    return list(
+        session.exec(
+            select(MandatoryClause, ProcurementCategory)
+            .join(ProcurementCategory, ProcurementCategory.id == MandatoryClause.category_id)
+            .where(
+                MandatoryClause.clause_id == clause_id,
+                sa.or_(
+                    MandatoryClause.applies_until.is_(None), MandatoryClause.applies_until >= on
+                ),
+            )
+            .order_by(ProcurementCategory.position)
+        )
+    )
+
+
+class CategoryNames:
+    """Category names joined as a list ("A, B and C") in the language of the page that shows
+    the message, for lazy messages raised by the services."""
+
+    def __init__(self, categories: Sequence[ProcurementCategory]) -> None:
+        self.names = [{lang: getattr(c, f"name_{lang}") for lang in LANGS} for c in categories]
+
+    def __str__(self) -> str:
+        from flask import has_app_context
+
+        lang = current_lang() if has_app_context() else "en"
+        return join_list([n.get(lang) or n["fr"] for n in self.names], lang)
 
 
 def mandatory_for_clause(

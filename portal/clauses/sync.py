@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,25 @@ def sync_directory(session: Session, directory: Path) -> SyncReport:
         same_content = content.content_key(current_data) == content.content_key(data)
         retire = bool(clause_file.retired)
         is_retired = current.status == VersionStatus.retired
+        binding = (
+            services.mandatory_rules_standing(session, clause.id, on=date.today())
+            if retire and not is_retired
+            else []
+        )
+        if binding:
+            problems.append(
+                FileProblem(
+                    name,
+                    {
+                        "retired": [
+                            f"{clause.code} is a mandatory base criterion of "
+                            f"{', '.join(c.code for _r, c in binding)}; ask the coordinator to "
+                            "lift the mandatory rule before retiring the clause"
+                        ]
+                    },
+                )
+            )
+            continue
         if same_content and retire == is_retired:
             report.unchanged.append(clause.code)
             continue

@@ -39,7 +39,7 @@ from portal.clauses.vocabulary import (
     Stage,
 )
 from portal.db import get_session
-from portal.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from portal.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from portal.forms import choices
 from portal.i18n import _, current_lang, localized
 from portal.pagination import page_number
@@ -213,6 +213,17 @@ def _render_version(clause: Clause, version: ClauseVersion, current_page: bool =
     user_ids += [*editors, *submitters]
     user_ids += [f.author_id for f in feedback]
     base = session.get(ClauseVersion, version.based_on_id) if version.based_on_id else None
+    can_retire = (
+        current is not None
+        and current.status == VersionStatus.published
+        and can(current_user, Permission.retire_clause)
+        and services.in_theme(current_user, clause.family)
+    )
+    blockers = (
+        [c for _r, c in services.mandatory_rules_standing(session, clause.id, on=date.today())]
+        if can_retire and current_page
+        else []
+    )
     return render_template(
         "clauses/version.html",
         clause=clause,
@@ -263,12 +274,9 @@ def _render_version(clause: Clause, version: ClauseVersion, current_page: bool =
             and can(current_user, Permission.propose_clause)
             and services.in_theme(current_user, clause.family)
         ),
-        can_retire=(
-            current is not None
-            and current.status == VersionStatus.published
-            and can(current_user, Permission.retire_clause)
-            and services.in_theme(current_user, clause.family)
-        ),
+        can_retire=can_retire,
+        retire_blockers=blockers,
+        retire_blocker_names=services.CategoryNames(blockers),
         can_feedback=version.status.is_public and can(current_user, Permission.give_feedback),
         editors=editors,
         submitters=submitters,
@@ -629,6 +637,10 @@ def retire(code: str):  # type: ignore[no-untyped-def]
         session.rollback()
         flash(_("Say why the clause is withdrawn."), "error")
         return redirect(url_for("clauses.detail", code=code.upper()))
+    except InvalidTransition as exc:
+        session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("clauses.detail", code=code.upper()))
     session.commit()
     flash(_("Clause %(code)s is retired.", code=retired.code), "success")
     return redirect(url_for("clauses.detail", code=retired.code))
@@ -772,6 +784,7 @@ def mandatory():  # type: ignore[no-untyped-def]
         form=form,
         rules=rules,
         today=today,
+        retired=services.retired_clause_ids(session, [clause.id for _r, clause, _c in rules]),
     )
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import select
 
+from portal.audit.models import AuditEvent
 from portal.clauses import services
-from portal.clauses.models import FeedbackStatus, VersionStatus
+from portal.clauses.models import FeedbackStatus, MandatoryClause, VersionStatus
 from portal.errors import InvalidTransition, PermissionDenied, ValidationError
 from tests.clauses.conftest import LOC
 
@@ -143,7 +146,7 @@ def test_mandatory_versions_follow_dates_and_versions(db, library, coordinator, 
     ]
 
 
-def test_lifted_or_retired_criteria_drop_out(db, library, coordinator, curator):
+def test_lifted_or_retired_criteria_drop_out(db, library, coordinator, curator, category):
     today = date.today()
     rule = services.mark_mandatory(
         db, actor=coordinator, code="GEN-SOC-901", category="catering", applies_from=today
@@ -152,10 +155,15 @@ def test_lifted_or_retired_criteria_drop_out(db, library, coordinator, curator):
     services.lift_mandatory(db, actor=coordinator, mandatory_id=rule.id, last_day=last)
     assert services.mandatory_versions(db, category="catering", on=last) != []
     assert services.mandatory_versions(db, category="catering", on=last + timedelta(days=1)) == []
-    services.mark_mandatory(
-        db, actor=coordinator, code="CLEAN-ENV-901", category="cleaning", applies_from=today
-    )
+    # A rule left over from before retiring was refused still lets the retired clause drop out.
     services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Remplacée.")
+    clause = services.get_clause(db, "CLEAN-ENV-901")
+    db.add(
+        MandatoryClause(
+            clause_id=clause.id, category_id=category("cleaning").id, applies_from=today
+        )
+    )
+    db.flush()
     assert services.mandatory_versions(db, category="cleaning", on=date(2099, 1, 1)) == []
 
 
@@ -201,3 +209,96 @@ def test_retired_clause_cannot_become_mandatory(db, library, coordinator, curato
             category="cleaning",
             applies_from=date.today(),
         )
+
+
+def _retirements(db) -> int:  # type: ignore[no-untyped-def]
+    return db.exec(
+        select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "clause.version.retire")
+    ).one()
+
+
+def test_a_mandatory_clause_cannot_be_retired_until_the_rule_is_lifted(
+    db, library, coordinator, curator
+):
+    today = date.today()
+    rule = services.mark_mandatory(
+        db,
+        actor=coordinator,
+        code="CLEAN-ENV-901",
+        category="cleaning",
+        applies_from=today - timedelta(days=30),
+    )
+    with pytest.raises(InvalidTransition) as refused:
+        services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Remplacée.")
+    message = str(refused.value.message)
+    assert "mandatory base criterion of Cleaning services" in message
+    assert "ask the coordinator to lift the mandatory rule first" in message
+    assert _v1(db).status == VersionStatus.published and _retirements(db) == 0
+    # Ending later still points at the clause; ending yesterday no longer does.
+    services.lift_mandatory(db, actor=coordinator, mandatory_id=rule.id, last_day=today)
+    with pytest.raises(InvalidTransition):
+        services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Remplacée.")
+    services.lift_mandatory(
+        db, actor=coordinator, mandatory_id=rule.id, last_day=today - timedelta(days=1)
+    )
+    retired = services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Remplacée.")
+    assert retired.status == VersionStatus.retired and _retirements(db) == 1
+
+
+def test_an_announced_mandatory_rule_also_blocks_retirement(
+    db, library, coordinator, social_curator
+):
+    services.mark_mandatory(
+        db,
+        actor=coordinator,
+        code="GEN-SOC-901",
+        category="catering",
+        applies_from=date.today() + timedelta(days=60),
+    )
+    social = services.get_clause(db, "GEN-SOC-901")
+    assert [
+        c.code for _r, c in services.mandatory_rules_standing(db, social.id, on=date.today())
+    ] == ["catering"]
+    with pytest.raises(InvalidTransition):
+        services.retire_clause(db, actor=social_curator, code="GEN-SOC-901", reason="Non.")
+
+
+def test_the_clause_page_tells_the_curator_to_ask_the_coordinator(
+    client, db, library, coordinator, curator, login
+):
+    services.mark_mandatory(
+        db, actor=coordinator, code="CLEAN-ENV-901", category="cleaning", applies_from=date.today()
+    )
+    db.commit()
+    login(curator)
+    page = client.get("/clauses/CLEAN-ENV-901?lang=fr").data.decode()
+    assert 'id="retire-blocked"' in page
+    assert "demandez au coordinateur de lever la règle obligatoire" in page
+    assert 'action="/clauses/CLEAN-ENV-901/retire"' not in page
+    response = client.post(
+        "/clauses/CLEAN-ENV-901/retire?lang=nl",
+        data={"reason": "Vervangen."},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "vraag de coördinator eerst de verplichting op te heffen" in response.data.decode()
+    db.expire_all()
+    assert _v1(db).status == VersionStatus.published and _retirements(db) == 0
+
+
+def test_the_coordinator_sees_a_rule_left_on_a_retired_clause(
+    client, db, library, coordinator, curator, category, login
+):
+    services.retire_clause(db, actor=curator, code="CLEAN-ENV-901", reason="Remplacée.")
+    clause = services.get_clause(db, "CLEAN-ENV-901")
+    db.add(
+        MandatoryClause(
+            clause_id=clause.id, category_id=category("cleaning").id, applies_from=date.today()
+        )
+    )
+    db.commit()
+    login(coordinator)
+    page = client.get("/helpdesk/mandatory?lang=fr").data.decode()
+    assert "Clause retirée : mettez fin au critère" in page

@@ -132,6 +132,22 @@ def test_retired_flag_retires_the_clause(db, load_clauses):
     assert services.get_version(db, "CLEAN-ENV-901", 1).status == VersionStatus.retired
 
 
+def test_sync_does_not_retire_a_mandatory_clause(db, load_clauses, corpus_dir, coordinator):
+    from datetime import date
+
+    load_clauses(clause_data())
+    services.mark_mandatory(
+        db, actor=coordinator, code="CLEAN-ENV-901", category="cleaning", applies_from=date.today()
+    )
+    db.commit()
+    write_corpus(corpus_dir, clause_data(retired=True))
+    with pytest.raises(sync.SyncError) as exc:
+        sync.sync_directory(db, corpus_dir)
+    assert "ask the coordinator to lift the mandatory rule" in str(exc.value)
+    db.rollback()
+    assert services.latest_published(db, "CLEAN-ENV-901") is not None
+
+
 def test_a_stale_file_does_not_undo_the_helpdesk(db, load_clauses, corpus_dir, curator, curator2):
     load_clauses(clause_data())
     draft = services.start_draft(db, actor=curator, code="CLEAN-ENV-901")
