@@ -1124,16 +1124,19 @@ def mark_mandatory(
 ) -> MandatoryClause:
     """Make a published clause a mandatory base criterion of a category from a date.
 
-    Marking it again changes the date and lifts any end date.
+    A clause has one rule per category: marking it again is refused while the rule applies on
+    ``applies_from`` or later (end it first); after a rule ended, marking it again starts a new
+    period (the audit trail keeps the old one).
 
     :raises PermissionDenied: the actor is not the coordinator.
-    :raises ValidationError: the clause is not published or not written for the category.
+    :raises ValidationError: the clause is not published or not written for the category, or
+        it is already mandatory for the category on or after ``applies_from``.
     """
     require(actor, Permission.mark_mandatory)
     clause = get_clause(session, code)
     current = current_version(session, clause)
     if current is None or current.status != VersionStatus.published:
-        raise ValidationError.single("code", _l("Only a published clause can be mandatory."))
+        raise ValidationError.single("clause", _l("Only a published clause can be mandatory."))
     try:
         cat = reference.get_category(session, category)
     except NotFound:
@@ -1148,6 +1151,7 @@ def mark_mandatory(
         )
     ).first()
     now = utcnow()
+    previous = None
     if rule is None:
         rule = MandatoryClause(
             clause_id=clause.id,
@@ -1158,7 +1162,26 @@ def mark_mandatory(
             updated_at=now,
         )
         session.add(rule)
+    elif rule.applies_until is None or rule.applies_until >= applies_from:
+        if rule.applies_until is None:
+            message = _l(
+                "Clause %(code)s is already a mandatory base criterion of this category, from "
+                "%(start)s. To change the date, end that criterion in the list below, then mark "
+                "the clause again from a later day.",
+                code=clause.code,
+                start=LocalDate(rule.applies_from),
+            )
+        else:
+            message = _l(
+                "Clause %(code)s is already a mandatory base criterion of this category from "
+                "%(start)s to %(end)s. Choose a first day after %(end)s.",
+                code=clause.code,
+                start=LocalDate(rule.applies_from),
+                end=LocalDate(rule.applies_until),
+            )
+        raise ValidationError.single("applies_from", message)
     else:
+        previous = {"from": rule.applies_from, "until": rule.applies_until}
         rule.applies_from = applies_from
         rule.applies_until = None
         rule.updated_at = now
@@ -1169,7 +1192,12 @@ def mark_mandatory(
         action="clause.mandatory.marked",
         entity_type="clause_mandatory",
         entity_id=rule.id,
-        data={"code": clause.code, "category": cat.code, "from": applies_from},
+        data={
+            "code": clause.code,
+            "category": cat.code,
+            "from": applies_from,
+            **({"previous": previous} if previous else {}),
+        },
     )
     return rule
 
@@ -1298,6 +1326,19 @@ def mandatory_rules_standing(
             .order_by(ProcurementCategory.position)
         )
     )
+
+
+class LocalDate:
+    """A date written in the language of the page that shows the message (lazy messages)."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __str__(self) -> str:
+        from flask import has_request_context
+        from flask_babel import format_date
+
+        return format_date(self.day) if has_request_context() else self.day.isoformat()
 
 
 class CategoryNames:

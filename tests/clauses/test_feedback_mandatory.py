@@ -302,3 +302,65 @@ def test_the_coordinator_sees_a_rule_left_on_a_retired_clause(
     login(coordinator)
     page = client.get("/helpdesk/mandatory?lang=fr").data.decode()
     assert "Clause retirée : mettez fin au critère" in page
+
+
+def _marked(db) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    return list(
+        db.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "clause.mandatory.marked")
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_a_duplicate_mandatory_rule_is_refused(db, library, coordinator):
+    mark = dict(actor=coordinator, code="CLEAN-ENV-901", category="cleaning")
+    rule = services.mark_mandatory(db, **mark, applies_from=date(2026, 1, 1))
+    for start in (date(2026, 1, 1), date(2025, 6, 1), date(2027, 3, 1)):
+        with pytest.raises(ValidationError) as refused:
+            services.mark_mandatory(db, **mark, applies_from=start)
+        assert list(refused.value.errors) == ["applies_from"]
+        assert "already a mandatory base criterion of this category" in str(
+            refused.value.errors["applies_from"][0]
+        )
+    assert (rule.applies_from, rule.applies_until) == (date(2026, 1, 1), None)
+    assert len(_marked(db)) == 1
+
+    services.lift_mandatory(
+        db, actor=coordinator, mandatory_id=rule.id, last_day=date(2026, 12, 31)
+    )
+    with pytest.raises(ValidationError) as overlapping:
+        services.mark_mandatory(db, **mark, applies_from=date(2026, 12, 31))
+    assert "Choose a first day after" in str(overlapping.value.errors["applies_from"][0])
+    again = services.mark_mandatory(db, **mark, applies_from=date(2027, 1, 1))
+    assert again.id == rule.id and (again.applies_from, again.applies_until) == (
+        date(2027, 1, 1),
+        None,
+    )
+    assert _marked(db)[-1].data["previous"] == {"from": "2026-01-01", "until": "2026-12-31"}
+
+
+def test_the_mandatory_page_refuses_a_duplicate_in_the_users_language(
+    client, db, library, coordinator, login
+):
+    services.mark_mandatory(
+        db,
+        actor=coordinator,
+        code="CLEAN-ENV-901",
+        category="cleaning",
+        applies_from=date(2026, 1, 1),
+    )
+    db.commit()
+    login(coordinator)
+    response = client.post(
+        "/helpdesk/mandatory?lang=fr",
+        data={"clause": "CLEAN-ENV-901", "category": "cleaning", "applies_from": "2026-06-01"},
+    )
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert "est déjà un critère de base obligatoire de cette catégorie" in page
+    assert "1 janv. 2026" in page
+    db.expire_all()
+    rule = db.exec(select(MandatoryClause)).one()
+    assert (rule.applies_from, rule.applies_until) == (date(2026, 1, 1), None)
