@@ -1341,6 +1341,53 @@ def document_filename(dossier: Dossier, kind: str, lang: str) -> str:
     return f"{base}_{kind.replace('_', '-')}_{lang}.docx"
 
 
+class GeneratedDocuments(list[GeneratedDocument]):
+    """The documents of one generation, one per language; ``unchanged`` holds the ids of those
+    that were already stored (the same file from the same input) and were not stored again."""
+
+    def __init__(self, documents: Iterable[GeneratedDocument] = (), unchanged: Iterable[int] = ()):
+        super().__init__(documents)
+        self.unchanged: set[int] = set(unchanged)
+
+    def is_unchanged(self, document: GeneratedDocument) -> bool:
+        return document.id in self.unchanged
+
+
+def _same_document(
+    session: Session,
+    dossier: Dossier,
+    *,
+    kind: str,
+    lang: str,
+    template: AuthorityTemplate | None,
+    rendered: Any,
+    clause_versions: list[dict[str, Any]],
+) -> GeneratedDocument | None:
+    """The stored document made from exactly the same input, if any: same dossier revision,
+    section, language, template and clause versions, and the same bytes (checksum)."""
+    template_id = template.id if template else None
+    stmt = (
+        select(GeneratedDocument)
+        .options(defer(GeneratedDocument.content))
+        .where(
+            GeneratedDocument.dossier_id == dossier.id,
+            GeneratedDocument.kind == kind,
+            GeneratedDocument.lang == lang,
+            GeneratedDocument.sha256 == rendered.sha256,
+            GeneratedDocument.template_sha256 == rendered.template_sha256,
+            GeneratedDocument.dossier_revision == dossier.lock_version,
+            GeneratedDocument.template_id.is_(None)
+            if template_id is None
+            else GeneratedDocument.template_id == template_id,
+        )
+        .order_by(GeneratedDocument.id)
+    )
+    for document in session.exec(stmt):
+        if list(document.clause_versions or []) == clause_versions:
+            return document
+    return None
+
+
 def generate_documents(
     session: Session,
     *,
@@ -1350,10 +1397,12 @@ def generate_documents(
     langs: Sequence[str] | None = None,
     template_id: int | None = None,
     today: date | None = None,
-) -> list[GeneratedDocument]:
+) -> GeneratedDocuments:
     """Generate and store a dossier's document (complete or one section), one file per language.
 
-    ``langs`` defaults to the dossier's document languages.
+    ``langs`` defaults to the dossier's document languages. A file identical to one already
+    stored from the same input (see :func:`_same_document`) is not stored twice: the stored
+    document is returned, and its id is in the result's ``unchanged``.
 
     :raises PermissionDenied: the actor may not manage dossiers.
     :raises NotFound: no such dossier for this actor.
@@ -1394,11 +1443,25 @@ def generate_documents(
             raise ValidationError.single(
                 "template", _l("Choose one of your authority's active templates for this document.")
             )
-    documents = []
+    documents = GeneratedDocuments()
+    versions = _clause_versions(pinned)
     for lang in langs:
         source = template.content if template else builtin.template_path(kind, lang).read_bytes()
         context = build_context(session, dossier, lang, pinned=pinned)
         rendered = render_document(source, context, lang=lang)
+        same = _same_document(
+            session,
+            dossier,
+            kind=kind,
+            lang=lang,
+            template=template,
+            rendered=rendered,
+            clause_versions=versions,
+        )
+        if same is not None:
+            documents.append(same)
+            documents.unchanged.add(same.id)
+            continue
         document = GeneratedDocument(
             dossier_id=dossier.id,
             kind=kind,
@@ -1407,7 +1470,7 @@ def generate_documents(
             template_name=template.name if template else BUILTIN_TEMPLATE_NAME,
             template_version=template.version if template else None,
             template_sha256=rendered.template_sha256,
-            clause_versions=_clause_versions(pinned),
+            clause_versions=versions,
             dossier_revision=dossier.lock_version,
             filename=document_filename(dossier, kind, lang),
             content=rendered.data,

@@ -22,6 +22,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_login import current_user
 from sqlmodel import select
 from werkzeug.routing import BuildError
@@ -636,14 +637,19 @@ def documents(dossier_id: int):  # type: ignore[no-untyped-def]
             apply_errors(form, exc)
         else:
             session.commit()
-            flash(
-                ngettext(
-                    "The document is generated: download it below.",
-                    "%(num)d documents are generated (one per language): download them below.",
-                    len(generated),
-                ),
-                "success",
-            )
+            fresh = [d for d in generated if not generated.is_unchanged(d)]
+            if fresh:
+                flash(
+                    ngettext(
+                        "The document is generated: download it below.",
+                        "%(num)d documents are generated (one per language): download them below.",
+                        len(fresh),
+                    ),
+                    "success",
+                )
+            for document in generated:
+                if generated.is_unchanged(document):
+                    flash(_unchanged_message(document), "info")
             return redirect(url_for("tenders.documents", dossier_id=dossier.id))
     history = services.list_documents(session, dossier)
     problems = services.generation_problems(session, dossier)
@@ -663,6 +669,22 @@ def documents(dossier_id: int):  # type: ignore[no-untyped-def]
         ),
         generation_titles=GENERATION_TITLES,
         language_titles={"fr": _("French"), "nl": _("Dutch")},
+    )
+
+
+def _unchanged_message(document: Any) -> str:
+    """Tell the buyer that a generation gave the file already stored (not stored again)."""
+    when = format_datetime(document.created_at, "short")
+    if document.lang == "nl":
+        return _(
+            "The Dutch document is unchanged: it is the same file (same checksum) as the one "
+            "generated on %(when)s, so it was not stored again. Download it below.",
+            when=when,
+        )
+    return _(
+        "The French document is unchanged: it is the same file (same checksum) as the one "
+        "generated on %(when)s, so it was not stored again. Download it below.",
+        when=when,
     )
 
 

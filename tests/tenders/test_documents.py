@@ -11,6 +11,7 @@ import docx
 import pytest
 from sqlmodel import select
 
+from portal.audit.models import AuditEvent
 from portal.documents import builtin, pdf_available, render_document
 from portal.errors import ValidationError
 from portal.tenders import services
@@ -193,12 +194,49 @@ def test_each_section_is_generated_alone(db, ready, buyer, section, lang):
     assert document.kind == section and document.lang == lang
 
 
-def test_generation_is_reproducible(db, ready, buyer):
-    first = services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=["nl"])[0]
-    second = services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=["nl"])[0]
-    assert first.id != second.id
-    assert document_xml(first.content) == document_xml(second.content)
-    assert first.sha256 == second.sha256
+def _stored(db, dossier):  # type: ignore[no-untyped-def]
+    return db.exec(
+        select(GeneratedDocument).where(GeneratedDocument.dossier_id == dossier.id)
+    ).all()
+
+
+def test_generation_is_reproducible_and_stores_an_identical_file_once(db, ready, buyer):
+    first = services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=["nl"])
+    assert first.unchanged == set()
+    again = services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=["nl"])
+    # Same input, same bytes: the stored document is returned, not stored a second time.
+    assert [d.id for d in again] == [first[0].id] and again.is_unchanged(again[0])
+    assert again[0].sha256 == services.checksum(again[0].content) == first[0].sha256
+    assert len(_stored(db, ready)) == 1
+    generated = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.entity_id == ready.id, AuditEvent.action == "dossier.document.generated"
+        )
+    ).all()
+    assert len(generated) == 1
+    # Another language, section or template is another input: a new file.
+    both = services.generate_documents(db, actor=buyer, dossier_id=ready.id)
+    assert {d.lang for d in both} == {"fr", "nl"}
+    assert both.unchanged == {first[0].id}
+    section = services.generate_documents(
+        db, actor=buyer, dossier_id=ready.id, kind="lots", langs=["nl"]
+    )
+    assert section.unchanged == set()
+    assert len(_stored(db, ready)) == 3
+    assert [d.id for d in services.list_documents(db, ready)] == sorted(
+        (d.id for d in _stored(db, ready)), reverse=True
+    )
+
+
+def test_a_changed_dossier_gives_a_new_file_even_on_the_same_day(db, ready, buyer, select_all):
+    first = services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=["fr"])[0]
+    db.commit()
+    select_all(ready, price_weight="70")
+    select_all(ready)  # back to the same weights, but the dossier was edited meanwhile
+    second = services.generate_documents(db, actor=buyer, dossier_id=ready.id, langs=["fr"])
+    assert second.unchanged == set() and second[0].id != first.id
+    assert services.generation_status(ready, first) == "outdated"
+    assert services.generation_status(ready, second[0]) == "current"
 
 
 def test_a_change_of_the_dossier_changes_the_document(db, ready, buyer, select_all):

@@ -315,6 +315,30 @@ def test_generate_download_and_pdf_link(client, db, login, buyer, ready, app, mo
     assert client.get(f"/tenders/{ready.id}/documents/{document.id}/pdf").status_code == 404
 
 
+def test_generating_the_same_document_again_says_it_is_unchanged(client, db, login, buyer, ready):
+    login(buyer)
+    data = {"kind": "lots", "lang": "both", "template": ""}
+    first = client.post(f"/tenders/{ready.id}/documents?lang=en", data=data, follow_redirects=True)
+    assert "2 documents are generated (one per language)" in first.get_data(as_text=True)
+    again = client.post(f"/tenders/{ready.id}/documents?lang=en", data=data, follow_redirects=True)
+    page = again.get_data(as_text=True)
+    assert "documents are generated" not in page
+    assert "The French document is unchanged" in page
+    assert "The Dutch document is unchanged" in page
+    stored = db.exec(select(GeneratedDocument).where(GeneratedDocument.dossier_id == ready.id))
+    stored = stored.all()
+    assert len(stored) == 2
+    # The history lists each file once, and each one downloads with its checksum.
+    for document in stored:
+        assert page.count(f'/tenders/{ready.id}/documents/{document.id}"') == 1
+        download = client.get(f"/tenders/{ready.id}/documents/{document.id}")
+        assert download.data == document.content
+    nl = client.post(
+        f"/tenders/{ready.id}/documents?lang=nl", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Het Nederlandse document is ongewijzigd" in nl
+
+
 def test_generation_form_rejects_bad_choices(client, db, login, buyer, ready):
     login(buyer)
     for data in (
