@@ -284,9 +284,17 @@ _MONEY = {
     "description": "An amount in euros excluding VAT, as a decimal string.",
     "examples": ["125000.00"],
 }
+#: What the parser accepts for an amount given as a string (portal.lots.parsing): digits with
+#: an optional decimal point, surrounding spaces allowed; no sign, no thousands separators.
+MONEY_STRING_PATTERN = r"^\s*[0-9]+(\.[0-9]+)?\s*$"
 _MONEY_IN = {
-    "oneOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*$"}, {"type": "number"}],
-    "description": "An amount in euros excluding VAT: a JSON number or a decimal string.",
+    "oneOf": [
+        {"type": "string", "pattern": MONEY_STRING_PATTERN, "examples": ["12500.50"]},
+        {"type": "number", "exclusiveMinimum": 0, "examples": [12500.5]},
+    ],
+    "description": "An amount in euros excluding VAT, greater than zero: a decimal string with a "
+    "dot and no thousands separators (exact, recommended) or a JSON number.",
+    "examples": ["12500.50"],
 }
 _MESSAGE = {
     "type": "object",
@@ -315,7 +323,11 @@ add_schemas(
                     **_MONEY_IN,
                     "description": "Estimated value excluding VAT for the whole duration (> 0).",
                 },
-                "quantity": {**_MONEY_IN, "description": "Quantity (> 0, default 1)."},
+                "quantity": {
+                    **_MONEY_IN,
+                    "description": "Quantity (> 0, default 1).",
+                    "examples": ["12", "2.5"],
+                },
                 "unit": {"type": "string", "maxLength": 40, "default": "unit"},
                 "municipality": {
                     "type": "string",
@@ -555,7 +567,7 @@ _EXAMPLE_REQUEST = {
             "id": "town-hall",
             "description": "Daily cleaning of the town hall",
             "cpv": "90919200-4",
-            "value": "480000",
+            "value": "480000.00",
             "municipality": "Ixelles",
             "site": "Town hall",
         },
@@ -563,20 +575,20 @@ _EXAMPLE_REQUEST = {
             "id": "schools",
             "description": "Cleaning of the municipal schools",
             "cpv": "90911200-8",
-            "value": "620000",
+            "value": "620000.00",
             "municipality": "Ixelles",
         },
         {
             "id": "windows",
             "description": "Window cleaning, all buildings",
             "cpv": "90911300-9",
-            "value": "96000",
+            "value": "96000.00",
         },
         {
             "id": "products",
             "description": "Ecolabelled cleaning products",
             "cpv": "39830000-9",
-            "value": "40000",
+            "value": "12500.50",
         },
     ],
     "options": {

@@ -39,6 +39,10 @@ _CURRENCY = re.compile(r"(?i)(eur|€)")
 _GROUPED_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _GROUPED_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+#: An amount the API takes as a string: ASCII digits and an optional decimal point, as the
+#: OpenAPI document says (portal.lots.api.MONEY_STRING_PATTERN); a sign is read only to answer
+#: "greater than zero" rather than "not a number".
+_API_AMOUNT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -222,7 +226,7 @@ class _Reader:
             return None
         if isinstance(value, str):
             # The API takes plain numbers as strings ("12500.50"), not the formats people type.
-            if not _PLAIN.match(value.strip()):
+            if not _API_AMOUNT.match(value.strip()):
                 self.fail(f"{where}.{key}", "not_decimal")
                 return None
             value = Decimal(value.strip())

@@ -339,3 +339,32 @@ def test_lot_split_responses_match_the_openapi_document(client):
     check(client, URL + "/assess", "/lot-split/assess", method="post", json=assess)
     assess["lots"] = [["products"], ["town-hall"]]
     check(client, URL + "/assess", "/lot-split/assess", method="post", status=400, json=assess)
+
+
+def test_the_documented_money_examples_are_what_the_parser_reads(client, app):
+    """The OpenAPI document's amounts, its examples and the parser agree."""
+    from jsonschema import Draft202012Validator
+
+    with app.test_request_context():
+        spec = build_spec()
+    schemas = spec["components"]["schemas"]
+    value = schemas["LotSplitItem"]["properties"]["value"]
+    assert value["examples"] == ["12500.50"]
+    money = Draft202012Validator(value)
+    accepted = ["12500.50", "480000", " 96000.00 ", 12500.5, 40000]
+    refused = ["12 500,50", "12,500.50", "1e5", "€12500", "-5", "\u0661\u0662\u0665", "12500."]
+    for example in value["examples"] + accepted:
+        assert money.is_valid(example), example
+        response = post(client, body(items=[item(value=example)]))
+        assert response.status_code == 200, (example, response.data[:300])
+    for wrong in refused:
+        assert not money.is_valid(wrong), wrong
+        assert "items.0.value" in fields(post(client, body(items=[item(value=wrong)]))), wrong
+    # The whole documented request is valid against its own schema, and accepted.
+    request_body = spec["paths"]["/lot-split"]["post"]["requestBody"]["content"]["application/json"]
+    validator = Draft202012Validator(
+        {"$ref": "#/components/schemas/LotSplitRequest", "components": spec["components"]}
+    )
+    assert list(validator.iter_errors(request_body["example"])) == []
+    amounts = [i["value"] for i in request_body["example"]["items"]]
+    assert "12500.50" in amounts and all(isinstance(a, str) for a in amounts)
