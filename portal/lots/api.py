@@ -32,6 +32,7 @@ from portal.lots.rules import (
     NoThresholdInForce,
     Threshold,
     ThresholdDataError,
+    ThresholdKind,
 )
 from portal.reference.services import cpv_label
 
@@ -57,13 +58,16 @@ def _lang() -> str:
 def threshold_json(threshold: Threshold) -> dict[str, Any]:
     return {
         "regime": threshold.regime,
+        "regime_label": messages.regime_label(threshold.regime),
         "kind": threshold.kind.value,
         "label": str(messages.THRESHOLD_KIND_LABELS[threshold.kind]),
         "amount": _amount(threshold.amount),
         "valid_from": threshold.valid_from.isoformat(),
         "valid_to": threshold.valid_to.isoformat() if threshold.valid_to else None,
         "legal_act": threshold.legal_act,
+        "legal_act_label": messages.legal_act_text(threshold.legal_act),
         "source_status": threshold.source_status,
+        "source_label": messages.source_label(threshold.source_status),
         "is_verified": threshold.is_verified,
     }
 
@@ -412,14 +416,26 @@ add_schemas(
         "LotSplitThreshold": {
             "type": "object",
             "properties": {
-                "regime": {"type": "string"},
-                "kind": {"type": "string"},
+                "regime": {"type": "string", "examples": ["2014/24/EU", "BE"]},
+                "regime_label": {"type": "string", "description": "The regime in words."},
+                "kind": {"type": "string", "enum": [k.value for k in ThresholdKind]},
                 "label": {"type": "string"},
                 "amount": _MONEY,
                 "valid_from": {"type": "string", "format": "date"},
                 "valid_to": {"type": ["string", "null"], "format": "date"},
-                "legal_act": {"type": "string"},
-                "source_status": {"type": "string"},
+                "legal_act": {"type": "string", "description": "As recorded (English)."},
+                "legal_act_label": {
+                    "type": "string",
+                    "description": "The legal act in the language of the messages.",
+                },
+                "source_status": {
+                    "type": "string",
+                    "description": "The coordinator's note on the source, as recorded.",
+                },
+                "source_label": {
+                    "type": "string",
+                    "description": "How reliable the figure is (official, secondary, presumed).",
+                },
                 "is_verified": {"type": "boolean"},
             },
         },

@@ -16,7 +16,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 
 from portal.forms import MultiCheckboxField, choices
 from portal.i18n import _l
-from portal.lots.messages import CONTRACT_TYPE_LABELS, THRESHOLD_KIND_LABELS
+from portal.lots.messages import CONTRACT_TYPE_LABELS, REGIME_LABELS, THRESHOLD_KIND_LABELS
 from portal.lots.parsing import MAX_DESCRIPTION, MAX_SITE, MAX_UNIT
 from portal.lots.rules import ContractType, ThresholdKind
 from portal.reference.models import AuthorityKind
@@ -169,14 +169,7 @@ class ThresholdForm(FlaskForm):
     regime = SelectField(
         _l("Regime"),
         validators=[Required()],
-        choices=choices(
-            [
-                ("2014/24/EU", "Directive 2014/24/EU"),
-                ("2014/25/EU", "Directive 2014/25/EU"),
-                ("2014/23/EU", "Directive 2014/23/EU"),
-                ("BE", _l("Belgian law")),
-            ]
-        ),
+        choices=choices([(code, label) for code, label in REGIME_LABELS.items()]),
         validate_choice=False,
     )
     kind = SelectField(

@@ -102,6 +102,28 @@ THRESHOLD_KIND_LABELS = {
     ThresholdKind.light_regime: _l("Light regime for social and other specific services"),
 }
 
+#: The roles a threshold plays for one dossier (:class:`portal.lots.rules.ApplicableThresholds`).
+THRESHOLD_ROLE_LABELS = {
+    "eu": _l("EU threshold for this contract"),
+    "divide_or_explain": _l(
+        "“Divide or explain” threshold (the EU threshold of central government for supplies "
+        "and services)"
+    ),
+}
+
+REGIME_LABELS = {
+    "2014/24/EU": _l("Directive 2014/24/EU (public contracts)"),
+    "2014/25/EU": _l("Directive 2014/25/EU (utilities)"),
+    "2014/23/EU": _l("Directive 2014/23/EU (concessions)"),
+    "BE": _l("Belgian law"),
+}
+
+SOURCE_LABELS = {
+    "official": _l("Official source"),
+    "presumed": _l("Presumed figure: to be confirmed in the official text"),
+    "secondary": _l("Secondary source: to be checked in the official text"),
+}
+
 CONTRACT_TYPE_LABELS = {
     ContractType.works: _l("Works"),
     ContractType.supplies: _l("Supplies"),
@@ -338,6 +360,7 @@ def article_text(article: str) -> str:
             ("Law of 17 June 2016", "Loi du 17 juin 2016"),
             ("law of 17 June 2016", "loi du 17 juin 2016"),
             ("RD of 18 April 2017", "AR du 18 avril 2017"),
+            ("/EU", "/UE"),
             (" and ", " et "),
             ("recital", "considérant"),
             ("Annex XIV services", "services de l'annexe XIV"),
@@ -356,6 +379,135 @@ def article_text(article: str) -> str:
     for old, new in replacements.get(lang, ()):
         article = article.replace(old, new)
     return article
+
+
+def regime_label(regime: str) -> str:
+    """Name a threshold's regime ("2014/24/EU", "BE") in words."""
+    label = REGIME_LABELS.get(regime)
+    return str(label) if label is not None else regime
+
+
+def source_kind(source_status: str) -> str:
+    """Classify a threshold's source note: ``official``, ``presumed`` or ``secondary``."""
+    text = source_status.strip().lower()
+    if text.startswith("official"):
+        return "official"
+    if text.startswith("presum"):
+        return "presumed"
+    return "secondary"
+
+
+def source_label(source_status: str) -> str:
+    """How reliable a threshold's figure is, in words (the note itself is the coordinator's)."""
+    return str(SOURCE_LABELS[source_kind(source_status)])
+
+
+def threshold_label(kind: str, role: str | None = None) -> str:
+    """Name a threshold by the role it plays for the dossier, else by its kind."""
+    if role in THRESHOLD_ROLE_LABELS:
+        return str(THRESHOLD_ROLE_LABELS[role])
+    return str(THRESHOLD_KIND_LABELS[ThresholdKind(kind)])
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
+_MONTH_NAMES = {
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+}
+_REGULATION = re.compile(r"Commission Delegated Regulation \(EU\) (\d{4}/\d+)")
+_LEGAL_ACT_WORDS = {
+    "fr": (
+        (
+            "(contracts of limited value: accepted invoice)",
+            "(marchés de faible montant : facture acceptée)",
+        ),
+        (
+            "(social and other specific services)",
+            "(services sociaux et autres services spécifiques)",
+        ),
+        ("(not revised)", "(non révisé)"),
+        (" as revised by the ", ", tel que modifié par l'"),
+        ("amount of ", "montant de la "),
+        (" Art. ", " art. "),
+        ("RD of ", "AR du "),
+    ),
+    "nl": (
+        (
+            "(contracts of limited value: accepted invoice)",
+            "(opdrachten van beperkte waarde: aanvaarde factuur)",
+        ),
+        ("(social and other specific services)", "(sociale en andere specifieke diensten)"),
+        ("(not revised)", "(niet herzien)"),
+        (" as revised by the ", ", zoals gewijzigd bij het "),
+        ("amount of ", "bedrag van "),
+        ("Directive ", "Richtlijn "),
+        (" Art. ", " art. "),
+        ("RD of ", "KB van "),
+    ),
+}
+
+
+def legal_act_text(legal_act: str) -> str:
+    """Word a threshold's legal act in the visitor's language.
+
+    The threshold files name their acts in English ("Commission Delegated Regulation (EU)
+    2025/2152", "Law of 17 June 2016 art. 92"); the usual citations, dates and remarks are put
+    into French or Dutch, anything else is left as the coordinator wrote it.
+    """
+    lang = str(get_locale() or "en")[:2]
+    if lang not in _MONTH_NAMES:
+        return legal_act
+    text = _REGULATION.sub(
+        r"Règlement délégué (UE) \1 de la Commission"
+        if lang == "fr"
+        else r"Gedelegeerde Verordening (EU) \1 van de Commissie",
+        legal_act,
+    )
+    for old, new in _LEGAL_ACT_WORDS[lang]:
+        text = text.replace(old, new)
+    text = article_text(text)
+    months = _MONTH_NAMES[lang]
+    return _DATE.sub(lambda m: f"{m[1]} {months[_MONTHS.index(m[2])]} {m[3]}", text)
 
 
 def _check_message(check: Check) -> tuple[str, bool]:  # noqa: C901 - one branch per variant
@@ -509,11 +661,11 @@ def _check_message(check: Check) -> tuple[str, bool]:  # noqa: C901 - one branch
         parts = [
             _(
                 "%(kind)s %(amount)s (%(status)s)",
-                kind=THRESHOLD_KIND_LABELS[ThresholdKind(kind)],
-                amount=_money(amount),
-                status=status,
+                kind=threshold_label(entry[0], entry[3] if len(entry) > 3 else None),
+                amount=_money(entry[1]),
+                status=source_label(entry[2]),
             )
-            for kind, amount, status in p["unverified"]
+            for entry in p["unverified"]
         ]
         return _(
             "Some thresholds in force on the planned publication date rest on secondary "

@@ -734,9 +734,24 @@ def check_coordination(
 
 def check_threshold_sources(thresholds: ApplicableThresholds) -> Check:
     """Flag thresholds in force that rest on secondary or presumed sources."""
-    unverified = tuple(
-        (t.kind.value, t.amount, t.source_status) for t in thresholds.all() if not t.is_verified
+    # Each entry: kind, amount, source note, and the role the threshold plays here ("eu",
+    # "divide_or_explain", "accepted_invoice", "negotiated"), so that two thresholds of the
+    # same kind (the EU one of the contract and the central-government "divide or explain"
+    # one) can be told apart.
+    roles = (
+        ("eu", thresholds.eu),
+        ("divide_or_explain", thresholds.divide_or_explain),
+        ("accepted_invoice", thresholds.accepted_invoice),
+        ("negotiated", thresholds.negotiated),
     )
+    seen: list[Threshold] = []
+    entries = []
+    for role, t in roles:
+        if t in seen or t.is_verified:
+            continue
+        seen.append(t)
+        entries.append((t.kind.value, t.amount, t.source_status, role))
+    unverified = tuple(entries)
     return Check(
         "threshold_sources",
         ART_THRESHOLDS,

@@ -462,7 +462,10 @@ def proposals(dossier_id: int):  # type: ignore[no-untyped-def]
         cards=cards,
         advice=advice,
         thresholds=advice.thresholds,
-        threshold_labels=messages.THRESHOLD_KIND_LABELS,
+        threshold_label=messages.threshold_label,
+        regime_label=messages.regime_label,
+        legal_act_text=messages.legal_act_text,
+        source_label=messages.source_label,
         item_count=len(space.items),
     )
 
@@ -653,6 +656,9 @@ def help_page():  # type: ignore[no-untyped-def]
         today=today,
         kind_labels=messages.THRESHOLD_KIND_LABELS,
         type_labels=messages.CONTRACT_TYPE_LABELS,
+        regime_label=messages.regime_label,
+        legal_act_text=messages.legal_act_text,
+        source_label=messages.source_label,
         headers=EXAMPLE_HEADERS,
         exact_limit=EXACT_LIMIT,
         default_target=DEFAULT_TARGET_LOT_SIZE,
@@ -720,6 +726,9 @@ def thresholds():  # type: ignore[no-untyped-def]
         today=today,
         kind_labels=messages.THRESHOLD_KIND_LABELS,
         type_labels=messages.CONTRACT_TYPE_LABELS,
+        regime_label=messages.regime_label,
+        legal_act_text=messages.legal_act_text,
+        source_label=messages.source_label,
     )
 
 

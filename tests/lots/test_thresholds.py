@@ -14,7 +14,12 @@ from portal.audit.models import AuditEvent
 from portal.errors import PermissionDenied, ValidationError
 from portal.lots import services
 from portal.lots.models import ProcurementThreshold
-from portal.lots.rules import ThresholdKind, default_threshold_paths, load_thresholds
+from portal.lots.rules import (
+    ContractType,
+    ThresholdKind,
+    default_threshold_paths,
+    load_thresholds,
+)
 
 NEW_2028 = {
     "regime": "2014/24/EU",
@@ -185,3 +190,102 @@ def test_thresholds_pages_are_for_the_coordinator(client, make_user, login, role
 def test_unknown_threshold(client, login, coordinator):
     login(coordinator)
     assert client.get("/admin/thresholds/999999").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------
+# Threshold labels in the visitor's language
+
+#: English wording of the threshold files that must not reach a French or Dutch page.
+RAW_ENGLISH = (
+    "Commission Delegated Regulation",
+    "secondary source",
+    "presumed:",
+    "Law of 17 June 2016",
+    "(not revised)",
+    "social and other specific services)",
+    "verify on",
+)
+
+
+def _cells(page: str) -> list[str]:
+    import re
+
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    "lang,regimes,official",
+    [
+        ("fr", ("Directive 2014/24/UE (marchés publics)", "Droit belge"), "Règlement délégué (UE)"),
+        ("nl", ("Richtlijn 2014/24/EU (overheidsopdrachten)", "Belgisch recht"), "Gedelegeerde"),
+    ],
+)
+def test_threshold_tables_are_in_the_visitors_language(
+    client, login, coordinator, thresholds, lang, regimes, official
+):
+    help_page = client.get(f"/lots/help?lang={lang}").get_data(as_text=True)
+    login(coordinator)
+    admin = client.get(f"/admin/thresholds?lang={lang}").get_data(as_text=True)
+    form = client.get(f"/admin/thresholds/new?lang={lang}").get_data(as_text=True)
+    for page in (help_page, admin):
+        cells = _cells(page)
+        for regime in regimes:
+            assert regime in cells
+        assert "BE" not in cells and "2014/24/EU" not in cells  # no raw regime codes
+        assert official in page
+        assert {"fr": "Source secondaire", "nl": "Secundaire bron"}[lang] in page
+        assert {"fr": "depuis le 30/06/2017", "nl": "sinds 30-06-2017"}[lang] in page
+    public = help_page.split("lots-thresholds-table", 1)[1].split("</table>", 1)[0]
+    for english in RAW_ENGLISH:
+        assert english not in public, english
+    # The coordinator still sees the note as it was recorded, labelled as such.
+    assert {"fr": "Note enregistrée avec le seuil", "nl": "Notitie bij de drempel"}[lang] in admin
+    assert regimes[0] in form and ">Directive 2014/24/EU<" not in form
+
+
+def test_the_threshold_sources_check_names_each_threshold_by_its_role(app, thresholds, db):
+    from portal.lots import messages
+    from portal.lots.rules import check_threshold_sources, thresholds_in_force
+    from portal.reference.models import AuthorityKind
+
+    applicable = thresholds_in_force(
+        services.current_thresholds(db),
+        date(2027, 3, 15),
+        contract_type=ContractType.services,
+        authority_kind=AuthorityKind.sub_central,
+    )
+    check = check_threshold_sources(applicable)
+    roles = [entry[3] for entry in check.params["unverified"]]
+    assert roles == ["eu", "divide_or_explain", "accepted_invoice", "negotiated"]
+    for lang, words in (
+        ("nl", ("Europese drempel voor deze opdracht", "verdelen of motiveren", "Vermoed bedrag")),
+        ("fr", ("Seuil européen applicable à ce marché", "diviser ou motiver", "Montant présumé")),
+    ):
+        with app.test_request_context(f"/?lang={lang}"):
+            text = messages.check_text(check).message
+        for word in words:
+            assert word in text, (lang, word)
+        for english in RAW_ENGLISH:
+            assert english not in text, (lang, english)
+
+
+def test_the_proposals_list_the_thresholds_by_role_in_dutch(
+    client, db, login, buyer, make_dossier, demo_csv, thresholds
+):
+    from tests.lots.test_pages import OPTIONS, import_demo
+
+    dossier = make_dossier()
+    login(buyer)
+    import_demo(client, dossier, demo_csv)
+    client.post(f"/tenders/{dossier.id}/lots/options?lang=en", data=OPTIONS)
+    page = client.get(f"/tenders/{dossier.id}/lots/proposals?lang=nl").get_data(as_text=True)
+    summary = page.split('class="lots-thresholds"', 1)[1].split("</details>", 1)[0]
+    assert "Europese drempel voor deze opdracht" in summary
+    assert "Drempel ‘verdelen of motiveren’" in summary
+    assert "Onderhandelingsprocedure zonder voorafgaande bekendmaking" in summary
+    assert "Wet van 17 juni 2016 art. 92" in summary
+    for english in RAW_ENGLISH:
+        assert english not in summary, english
