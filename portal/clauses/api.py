@@ -10,7 +10,7 @@ from portal.accounts.permissions import PUBLIC, access
 from portal.api import bp
 from portal.api.openapi import add_paths, add_schemas, add_tag, error_response, json_response
 from portal.clauses import services
-from portal.clauses.content import LANGS, legal_title
+from portal.clauses.content import LANGS, legal_reference, legal_title
 from portal.clauses.models import PUBLIC_STATUSES, ClauseVersion, VersionStatus
 from portal.clauses.vocabulary import (
     Ambition,
@@ -75,7 +75,11 @@ def version_json(session: Any, version: ClauseVersion) -> dict[str, Any]:
         "verification": data["verification"],
         "guidance": data["guidance"],
         "legal_basis": [
-            {**b, "title": {lang: legal_title(b["instrument"], lang) for lang in LANGS}}
+            {
+                **b,
+                "title": {lang: legal_title(b["instrument"], lang) for lang in LANGS},
+                "reference": {lang: legal_reference(b, lang) for lang in LANGS},
+            }
             for b in data["legal_basis"]
         ],
         "change_note": _loc(version, "change_note"),
@@ -299,8 +303,12 @@ add_schemas(
                         "type": "object",
                         "properties": {
                             "instrument": {"type": "string"},
-                            "article": {"type": "string"},
+                            "article": {
+                                "type": "string",
+                                "description": "As written in the corpus (English).",
+                            },
                             "title": _LOC,
+                            "reference": _LOC,
                         },
                     },
                 },

@@ -12,6 +12,8 @@ publish; EN is for information and never blocks publication.
 from __future__ import annotations
 
 import copy
+import functools
+import pathlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -401,3 +403,128 @@ def search_text(version: Any, lang: str) -> tuple[str, str]:
 def legal_title(instrument: str, lang: str) -> str:
     titles = LEGAL_INSTRUMENTS.get(instrument, {})
     return titles.get(lang) or titles.get("fr") or instrument
+
+
+# ------------------------------------------------------------------------------------------------
+# Legal references in the reader's language
+
+#: Where an article reference splits into a list: ", " and " and " outside parentheses, except
+#: in "Annex XII, Part II" and "12/1 and following".
+_LIST_SEPARATOR = re.compile(r", (?!Part )| and (?!following\b)")
+_DIRECTIVE = re.compile(r"(.+) of Directive (\d{4}/\d+)(?:/(EC|EU))?")
+_ANNEX = re.compile(r"Annex(?: ([IVXLC]+))?(?:, Part ([IVXLC]+)(?: \((\w)\))?)?")
+_NUMBER = re.compile(r"[0-9][\w/()]*")
+
+
+class _Unparsed(ValueError):
+    pass
+
+
+@functools.lru_cache(maxsize=8)
+def _legal_words(lang: str) -> dict[str, str]:
+    """The connecting words of article references in ``lang``, from this package's catalog
+    (read directly, so services, the CLI and the API get them outside a request too)."""
+    from babel.support import Translations
+
+    folder = pathlib.Path(__file__).parent / "translations"
+    catalog = Translations.load(str(folder), [lang])
+
+    pgettext = catalog.pgettext
+    return {
+        "art": pgettext("legal reference", "art. %(number)s"),
+        "range": pgettext("legal reference", "%(first)s to %(last)s"),
+        "following": pgettext("legal reference", "%(number)s and following"),
+        "annex": pgettext("legal reference", "Annex"),
+        "annex_n": pgettext("legal reference", "Annex %(number)s"),
+        "part": pgettext("legal reference", "Part %(number)s"),
+        "annex_of": pgettext("legal reference", "Annex, %(articles)s"),
+        "directive": pgettext("legal reference", "%(articles)s of Directive %(number)s"),
+        "EC": pgettext("legal reference", "%(articles)s of Directive %(number)s/EC"),
+        "EU": pgettext("legal reference", "%(articles)s of Directive %(number)s/EU"),
+        "line": pgettext("legal reference", "%(instrument)s, %(article)s"),
+    }
+
+
+def _split_list(text: str) -> list[str]:
+    items, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        found = _LIST_SEPARATOR.match(text, i) if depth == 0 else None
+        if found:
+            items.append(text[start:i])
+            start = i = found.end()
+            continue
+        i += 1
+    items.append(text[start:])
+    if depth != 0 or not all(items):
+        raise _Unparsed(text)
+    return items
+
+
+def _render_reference(text: str, words: dict[str, str], lang: str) -> str:
+    from portal.clauses.rendering import join_list
+
+    directive = _DIRECTIVE.fullmatch(text)
+    if directive:
+        articles, number, suffix = directive.groups()
+        return words[suffix or "directive"] % {
+            "articles": _render_reference(articles, words, lang),
+            "number": number,
+        }
+    if text.startswith("Annex, "):
+        return words["annex_of"] % {"articles": _render_reference(text[7:], words, lang)}
+    items = [_render_item(item, words, lang) for item in _split_list(text)]
+    return join_list(items, lang)
+
+
+def _render_item(text: str, words: dict[str, str], lang: str) -> str:
+    inner = re.fullmatch(r"(.+?) \((art\. .+)\)", text)
+    if inner:
+        head, nested = inner.groups()
+        return f"{_render_item(head, words, lang)} ({_render_reference(nested, words, lang)})"
+    if text.startswith("art. "):
+        return words["art"] % {"number": _render_number(text[5:], words)}
+    annex = _ANNEX.fullmatch(text)
+    if annex:
+        number, part, point = annex.groups()
+        result = words["annex_n"] % {"number": number} if number else words["annex"]
+        if part:
+            result += ", " + words["part"] % {"number": part}
+            if point:
+                result += f" ({point})"
+        return result
+    if re.fullmatch(r"C\d+", text):  # an ILO convention
+        return text
+    return _render_number(text, words)
+
+
+def _render_number(text: str, words: dict[str, str]) -> str:
+    span = re.fullmatch(r"(\S+) to (\S+)", text)
+    if span and all(_NUMBER.fullmatch(n) for n in span.groups()):
+        return words["range"] % {"first": span.group(1), "last": span.group(2)}
+    following = re.fullmatch(r"(\S+) and following", text)
+    if following and _NUMBER.fullmatch(following.group(1)):
+        return words["following"] % {"number": following.group(1)}
+    if _NUMBER.fullmatch(text):
+        return text
+    raise _Unparsed(text)
+
+
+def legal_article(article: str, lang: str) -> str:
+    """An article reference of the corpus (written in English: "art. 53 and 54", "art. 12 to
+    12/4", "Annex XII, Part II (d)") with its connecting words in ``lang``; a reference in
+    another shape is returned as written."""
+    try:
+        return _render_reference(article.strip(), _legal_words(lang), lang)
+    except _Unparsed:
+        return article
+
+
+def legal_reference(basis: dict[str, Any], lang: str) -> str:
+    """One legal basis as a line in ``lang``: the instrument's official title and the article."""
+    article = legal_article(str(basis.get("article") or ""), lang)
+    title = legal_title(str(basis.get("instrument") or ""), lang)
+    if not article:
+        return title
+    return _legal_words(lang)["line"] % {"instrument": title, "article": article}

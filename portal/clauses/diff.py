@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.clauses.content import LANGS, legal_title
+from portal.clauses.content import LANGS, legal_reference
 from portal.clauses.vocabulary import (
     Ambition,
     CostEffect,
@@ -195,9 +195,7 @@ def verification_lines(items: list[dict[str, Any]], lang: str) -> str:
 
 
 def legal_lines(items: list[dict[str, Any]], lang: str) -> str:
-    return "\n".join(
-        f"{legal_title(b.get('instrument', ''), lang)}, {b.get('article', '')}" for b in items or []
-    )
+    return "\n".join(legal_reference(b, lang) for b in items or [])
 
 
 def _weight(data: dict[str, Any]) -> str:

@@ -185,7 +185,14 @@ VerificationForm = _with_localized(
 
 class LegalBasisForm(SubForm):
     instrument = SelectField(_l("Legal instrument"), validators=[Required()])
-    article = StringField(_l("Article"), validators=[Optional(), Length(max=80)])
+    article = StringField(
+        _l("Article"),
+        validators=[Optional(), Length(max=80)],
+        description=_l(
+            "In English, as in the clause files: “art. 53 and 54”, “art. 12 to 12/4”, "
+            "“Annex XII, Part II”. The pages give the connecting words in the reader's language."
+        ),
+    )
 
 
 ClauseForm = _with_localized(

@@ -1905,6 +1905,10 @@ def version_document(
                 "instrument": b["instrument"],
                 "article": b["article"],
                 "titles": {lang: content.legal_title(b["instrument"], lang) for lang in langs},
+                #: The article with its connecting words in each language ("art. 53 et 54").
+                "articles": {lang: content.legal_article(b["article"], lang) for lang in langs},
+                #: Title and article as one line in each language.
+                "lines": {lang: content.legal_reference(b, lang) for lang in langs},
             }
             for b in data["legal_basis"]
         ],

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from portal.accounts.permissions import PUBLIC, Permission, access, can
 from portal.clauses import forms, services
-from portal.clauses.content import LANGS, LANGUAGE_TITLES, legal_title
+from portal.clauses.content import LANGS, LANGUAGE_TITLES, legal_reference
 from portal.clauses.diff import diff_data
 from portal.clauses.models import (
     PUBLIC_STATUSES,
@@ -244,7 +244,7 @@ def _render_version(clause: Clause, version: ClauseVersion, current_page: bool =
         paragraphs=paragraphs,
         preview_form=form,
         preview_errors=preview_errors,
-        legal_title=legal_title,
+        legal_reference=legal_reference,
         param_types=ParamType,
         comments=comments,
         feedback=feedback,
