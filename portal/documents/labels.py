@@ -83,12 +83,18 @@ EVIDENCE: Labels = {
         "nl": "Plan of methodologische nota",
         "en": "Plan or method statement",
     },
+    # Generic on purpose: clauses ask for invoices, delivery notes, purchase statements,
+    # payslips or attendance records under this one kind; the clause says which.
     Evidence.records: {
-        "fr": "Factures ou bons de livraison",
-        "nl": "Facturen of leveringsbonnen",
-        "en": "Invoices or delivery records",
+        "fr": "Pièces justificatives",
+        "nl": "Bewijsstukken",
+        "en": "Supporting records",
     },
-    Evidence.report: {"fr": "Rapport périodique", "nl": "Periodiek verslag", "en": "Report"},
+    Evidence.report: {
+        "fr": "Rapport périodique",
+        "nl": "Periodiek verslag",
+        "en": "Periodic report",
+    },
     Evidence.inspection: {
         "fr": "Contrôle sur place",
         "nl": "Controle ter plaatse",

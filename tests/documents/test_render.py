@@ -245,6 +245,20 @@ def test_checklist_has_one_row_per_clause_with_its_instruments(lang: str) -> Non
     assert t["cl_internal"] in doc.sections[0].header.paragraphs[1].text
 
 
+@pytest.mark.parametrize("lang,generic", [("fr", "Pièces justificatives"), ("nl", "Bewijsstukken")])
+def test_records_evidence_has_a_generic_label_in_the_checklist(lang: str, generic: str) -> None:
+    ctx = example_context(lang)
+    records = [i for c in ctx.clauses.all() for i in c.verification if i.evidence == "records"]
+    assert records and {i.evidence_label for i in records} == {generic}
+    doc = open_docx(rendered("verification_checklist", lang))
+    text = "\n".join(
+        cell for row in table_rows(find_table(doc, TEXTS[lang]["col_clause"])) for cell in row
+    )
+    assert generic in text
+    for raw in ("records", "Factures ou bons de livraison", "Facturen of leveringsbonnen"):
+        assert f"{raw} –" not in text  # the label starts the instrument's line
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_declaration_annex_lists_statements_and_clauses(lang: str) -> None:
     doc = open_docx(rendered("anti_dumping_declaration", lang))
