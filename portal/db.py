@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -66,6 +66,23 @@ def enum_type(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
     )
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def sqlite_begin_statement() -> str:
+    """How a SQLite transaction starts: ``BEGIN`` for reading requests, else ``BEGIN IMMEDIATE``.
+
+    A deferred transaction that reads first and writes later cannot wait for another writer: in
+    WAL mode SQLite refuses the upgrade at once ("database is locked") if someone committed since
+    its snapshot, whatever the busy timeout. Taking the write lock when the transaction starts
+    makes concurrent form posts, logins and CLI commands queue (up to the busy timeout) instead of
+    failing; GET requests keep reading concurrently.
+    """
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
     """Create an engine, with SQLite made transactional and foreign-key aware."""
     if url.startswith("sqlite"):
@@ -89,7 +106,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql(sqlite_begin_statement())
 
         return engine
     return sa.create_engine(url, echo=echo, pool_pre_ping=True)
