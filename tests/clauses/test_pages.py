@@ -10,7 +10,7 @@ from sqlmodel import select
 from portal.accounts.models import Role
 from portal.clauses import services
 from portal.clauses.models import ClauseComment, ClauseVersion, MandatoryClause, VersionStatus
-from tests.clauses.conftest import LOC, clause_data, editor_payload
+from tests.clauses.conftest import LOC, award_data, clause_data, editor_payload
 
 
 @pytest.mark.parametrize(
@@ -340,3 +340,26 @@ def test_submit_errors_name_the_field_in_the_users_language(client, db, library,
     assert "change_note" not in text
     assert "Wijzigingsnota (Nederlands): Dit veld is verplicht." in text
     assert "niet ter nazicht gestuurd" in text
+
+
+@pytest.mark.parametrize(
+    "weight,lang,expected",
+    [
+        (1, "en", "1 point out of 100 (between 1 and 5)"),
+        (1, "fr", "1 point sur 100 (entre 1 et 5)"),
+        (3, "nl", "3 punten op 100 (tussen 1 en 5)"),
+    ],
+)
+def test_award_weight_uses_the_plural_form_of_its_number(
+    client, load_clauses, weight, lang, expected
+):
+    load_clauses(
+        award_data(
+            award={
+                "weight": {"min": 1, "max": 5, "suggested": weight},
+                "scoring": LOC("Proportionnel.", "Evenredig.", "Proportional."),
+            }
+        )
+    )
+    page = client.get(f"/clauses/CLEAN-ENV-902?lang={lang}").data.decode()
+    assert expected in page
