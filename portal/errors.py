@@ -131,7 +131,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         status = exc.code or 500
-        custom = exc.description != type(exc).description
+        # Flask-Limiter describes a 429 by its limit in English ("10 per 1 minute"): say it plainly.
+        custom = exc.description != type(exc).description and status != 429
         message = exc.description if custom else HTTP_MESSAGES.get(status, exc.description)
         response = error_response(status, exc.name.lower().replace(" ", "_"), message)
         if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:

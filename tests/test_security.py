@@ -111,3 +111,9 @@ def test_login_is_rate_limited(database_url, tmp_path):
     ]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[-1] == 429
+    client.set_cookie("lang", "nl")
+    blocked = client.post("/login?lang=nl", data={"email": "a@b.be", "password": "wrong"})
+    assert blocked.status_code == 429
+    text = blocked.get_data(as_text=True)
+    assert "per 1 minute" not in text
+    assert "Te veel pogingen" in text
