@@ -145,6 +145,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "max_lots_title": "Nombre de lots par soumissionnaire",
         "max_lots_a": "Un soumissionnaire peut remettre offre pour ",
         "max_lots_b": " lots au maximum.",
+        "max_lots_one": "Un soumissionnaire ne peut remettre offre que pour un seul lot.",
         "max_lots_none": "Un soumissionnaire peut remettre offre pour un, plusieurs ou "
         "l'ensemble des lots.",
         "combined_title": "Offres combinées",
@@ -290,6 +291,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "max_lots_title": "Aantal percelen per inschrijver",
         "max_lots_a": "Een inschrijver mag een offerte indienen voor maximaal ",
         "max_lots_b": " percelen.",
+        "max_lots_one": "Een inschrijver mag slechts voor één perceel een offerte indienen.",
         "max_lots_none": "Een inschrijver mag een offerte indienen voor één, meerdere of alle "
         "percelen.",
         "combined_title": "Gecombineerde offertes",
@@ -814,7 +816,9 @@ def lots(doc: Document, lang: str, standalone: bool) -> None:
         numeric=(1, 2, 3),
     )
     heading(doc, t["max_lots_title"], 2)
-    tag(doc, "if lots.max_lots_per_tenderer")
+    tag(doc, "if lots.max_lots_per_tenderer == 1")
+    paragraph(doc, t["max_lots_one"])
+    tag(doc, "elif lots.max_lots_per_tenderer")
     paragraph(doc, [t["max_lots_a"], "{{ lots.max_lots_per_tenderer }}", t["max_lots_b"]])
     tag(doc, "else")
     paragraph(doc, t["max_lots_none"])

@@ -80,6 +80,35 @@ _AWARD_RULE = {
     ),
 }
 
+#: The same rule when a tenderer may be awarded one lot only (no "1 lots").
+_AWARD_RULE_ONE = {
+    "fr": (
+        "Un même soumissionnaire ne peut se voir attribuer qu'un seul lot. Lorsqu'il remet "
+        "l'offre économiquement la plus avantageuse pour plusieurs lots, il se voit attribuer "
+        "le lot de plus grande valeur estimée ; à valeur égale, celui pour lequel l'écart entre "
+        "son offre et la deuxième meilleure offre est le plus grand, puis celui qui porte le "
+        "plus petit numéro. Ordre des lots selon leur valeur estimée : {order}. Chaque lot "
+        "restant est attribué au soumissionnaire suivant dans le classement de ce lot."
+    ),
+    "nl": (
+        "Eenzelfde inschrijver kan slechts één perceel gegund krijgen. Dient hij voor meerdere "
+        "percelen de economisch meest voordelige offerte in, dan wordt hem het perceel met de "
+        "hoogste geraamde waarde gegund; bij gelijke waarde het perceel waarvoor het verschil "
+        "tussen zijn offerte en de op één na beste offerte het grootst is, en vervolgens het "
+        "perceel met het laagste nummer. Volgorde van de percelen volgens hun geraamde waarde: "
+        "{order}. Elk overblijvend perceel wordt gegund aan de volgende inschrijver in de "
+        "rangschikking van dat perceel."
+    ),
+    "en": (
+        "One tenderer may be awarded one lot only. Where it submits the most economically "
+        "advantageous tender for several lots, it is awarded the lot of highest estimated "
+        "value; at equal value, the lot where the gap between its tender and the second-best "
+        "tender is largest, then the lot with the lowest number. Order of the lots by "
+        "estimated value: {order}. Each remaining lot is awarded to the next tenderer in the "
+        "ranking of that lot."
+    ),
+}
+
 _COMBINED_BIDS = {
     "fr": (
         "Le pouvoir adjudicateur se réserve le droit d'attribuer ensemble plusieurs lots "
@@ -204,6 +233,8 @@ def sme_reason(codes: Sequence[str], lang: str) -> str:
 def award_rule_text(rule: AwardRule, lang: str) -> str:
     """Write the objective art. 46(2) award rule for the notice and the specifications."""
     order = _join([str(n) for n in rule.precedence], lang)
+    if rule.max_lots == 1:
+        return _AWARD_RULE_ONE[lang].format(order=order)
     return _AWARD_RULE[lang].format(max=rule.max_lots, order=order)
 
 

@@ -598,10 +598,12 @@ def assess(dossier_id: int):  # type: ignore[no-untyped-def]
                 for text in map(messages.check_text, proposal.checks)
             ],
             "renumbered": {str(old): new for old, new in draft.renumbered.items()},
-            "summary": _(
-                "Checks updated: %(lots)s lots, %(warnings)s to act on, %(violations)s breaking "
+            "summary": ngettext(
+                "Checks updated: %(num)d lot, %(warnings)s to act on, %(violations)s breaking "
                 "a rule.",
-                lots=len(proposal.lots),
+                "Checks updated: %(num)d lots, %(warnings)s to act on, %(violations)s breaking "
+                "a rule.",
+                len(proposal.lots),
                 warnings=editor_data["counts"]["warning"],
                 violations=editor_data["counts"]["violation"],
             ),

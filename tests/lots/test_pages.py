@@ -466,3 +466,33 @@ def test_large_editors_use_a_number_field_per_item(
         )
     )
     assert after[moved] == "7" and len(set(after.values())) == 7
+
+
+def test_one_item_and_one_lot_are_singular(client, db, login, buyer, make_dossier):
+    dossier = make_dossier()
+    login(buyer)
+    client.post(
+        f"/tenders/{dossier.id}/lots/items/new?lang=en",
+        data={
+            "description": "Window cleaning",
+            "cpv": "90911300",
+            "value": "12500.50",
+            "quantity": "1",
+            "unit": "year",
+            "municipality": "ixelles",
+        },
+    )
+    assert services.count_items(db, dossier) == 1
+    page = client.get(f"/tenders/{dossier.id}/lots/proposals?lang=en").get_data(as_text=True)
+    assert re.search(r"\d proposals? for 1 item\.", page), page[:3000]
+    assert "1 items" not in page and "1 lots" not in page
+    assert "Value of the lot of proposal 1" in page
+    form = editor_fields(
+        client.get(f"/tenders/{dossier.id}/lots/editor?lang=nl").get_data(as_text=True)
+    )
+    data = client.post(
+        f"/tenders/{dossier.id}/lots/assess?lang=nl",
+        data=form,
+        headers={"Accept": "application/json"},
+    ).get_json()
+    assert data["summary"].startswith("Controles bijgewerkt: 1 perceel,")

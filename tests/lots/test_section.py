@@ -3,6 +3,7 @@ outdated plans; the OCDS export; the demo loader."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -252,6 +253,40 @@ def test_the_drafted_justification_gives_its_introduction_once_in_word(db, buyer
     assert JUSTIFICATION_TITLES[lang] not in text
     assert len(headings(doc, 2)) == len(set(headings(doc, 2)))
     assert {"fr": "1° ", "nl": "1° "}[lang] in text
+
+
+@pytest.mark.parametrize(
+    "lang,one_bid,one_award",
+    [
+        ("fr", "ne peut remettre offre que pour un seul lot", "qu'un seul lot"),
+        ("nl", "slechts voor één perceel een offerte", "slechts één perceel gegund"),
+    ],
+)
+def test_a_limit_of_one_lot_reads_in_the_singular_in_word(
+    db, buyer, dossier, lang, one_bid, one_award
+):
+    from portal.documents.builtin import template_path
+    from portal.documents.render import render_docx
+    from tests.documents.helpers import body_text, open_docx
+
+    services.save_options(
+        db,
+        actor=buyer,
+        dossier_id=dossier.id,
+        lang="fr",
+        data={
+            "divide": "y",
+            "target_lot_size": "250000",
+            "duration_months": "48",
+            "max_lots_awarded": "1",
+            "max_lots_bid": "1",
+        },
+    )
+    save_demo_plan(db, buyer, dossier)
+    context = build_context(db, dossier, lang)
+    text = body_text(open_docx(render_docx(template_path("lots", lang), context, lang=lang)))
+    assert one_bid in text and one_award in text
+    assert not re.search(r"\b1 (lots|percelen)\b", text)
 
 
 def test_item_changes_are_audited_on_the_dossier(db, buyer, dossier):
