@@ -341,8 +341,8 @@ _FILTERS = [
         "name": "cpv",
         "in": "query",
         "required": False,
-        "description": "A CPV code: clauses attached to it or to a code above it, and clauses "
-        "of the categories that cover it.",
+        "description": "A CPV code: clauses attached to it, to a code above it or to a code "
+        "below it, and clauses of the categories whose CPV codes cover it or lie below it.",
         "schema": {"type": "string", "examples": ["90911200-8"]},
     },
     {"name": "family", "in": "query", "required": False, "schema": _enum(Family)},

@@ -116,6 +116,11 @@ def cpv_token(code: str) -> str:
     return _token("cpv", code[:8])
 
 
+def cpv_prefix_token(significant: str) -> str:
+    """A facet matching every CPV token that starts with these digits (the codes below one)."""
+    return _token("cpv", significant) + "*"
+
+
 def facet_tokens(version: ClauseVersion, categories: Sequence[str], cpv: Sequence[str]) -> str:
     tokens = [
         family_token(version.family),
@@ -323,7 +328,10 @@ def _pg_queries(session: Session, words: list[str], groups: list[list[str]]) -> 
     )
     facets: list[Any] = []
     if groups:
-        fq = " & ".join("(" + " | ".join(g) + ")" for g in groups)
+        fq = " & ".join(
+            "(" + " | ".join(t[:-1] + ":*" if t.endswith("*") else t for t in g) + ")"
+            for g in groups
+        )
         facets.append(
             fts.c.doc_facets.op("@@")(
                 sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), sa.literal(fq))
@@ -388,7 +396,8 @@ def search_page(
     words = terms(query)
     if not words:
         return Page(0, True, [])
-    groups = [[t for t in group if re.fullmatch(r"[0-9a-z]+", t)] for group in facets]
+    # Plain tokens, or a token prefix ending in "*" (cpv_prefix_token).
+    groups = [[t for t in group if re.fullmatch(r"[0-9a-z]+\*?", t)] for group in facets]
     if any(not group for group in groups):
         raise ValueError("empty facet group")
     postgres = dialect_name(session) == "postgresql"

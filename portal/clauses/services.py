@@ -1477,12 +1477,18 @@ def _filtered(session: Session, query: SearchQuery) -> Any:
             )
         )
     if query.cpv:
-        conditions.append(_cpv_condition(session, [query.cpv]))
+        conditions.append(_cpv_condition(session, [query.cpv], descendants=True))
     return conditions
 
 
-def _cpv_scope(session: Session, codes: Sequence[str]) -> tuple[list[str], list[str]]:
-    """For CPV codes: the codes and their ancestors, and the categories that cover them."""
+def _cpv_scope(
+    session: Session, codes: Sequence[str], *, descendants: bool = False
+) -> tuple[list[str], list[str]]:
+    """For CPV codes: the codes and their ancestors, and the categories that cover them.
+
+    With ``descendants`` (the catalogue's CPV filter) the categories whose CPV roots lie below a
+    code count too: a buyer filtering by a CPV group expects what is written for its parts.
+    """
     ancestors: set[str] = set()
     category_codes: set[str] = set()
     cpv_map = reference.category_cpv_map(session)
@@ -1491,20 +1497,29 @@ def _cpv_scope(session: Session, codes: Sequence[str]) -> tuple[list[str], list[
         category_codes.update(
             cat
             for cat, roots in cpv_map.items()
-            if any(reference.cpv_is_within(code, r) for r in roots)
+            if any(
+                reference.cpv_is_within(code, r)
+                or (descendants and reference.cpv_is_within(r, code))
+                for r in roots
+            )
         )
     return sorted(ancestors), sorted(category_codes)
 
 
-def _cpv_condition(session: Session, codes: Sequence[str]) -> Any:
-    """Versions attached to a code or its ancestors, or written for a category covering it."""
+def _cpv_prefixes(codes: Sequence[str]) -> list[str]:
+    """The significant digits of CPV codes: every code below one starts with them."""
+    return sorted({reference.cpv_significant(code[:8]) for code in codes})
+
+
+def _cpv_condition(session: Session, codes: Sequence[str], *, descendants: bool = False) -> Any:
+    """Versions attached to a code or its ancestors, or written for a category covering it;
+    with ``descendants``, also versions attached to a code below it (see :func:`_cpv_scope`)."""
     v = ClauseVersion
-    ancestors, category_codes = _cpv_scope(session, codes)
-    options = [
-        sa.exists().where(
-            ClauseVersionCpv.version_id == v.id, ClauseVersionCpv.cpv_code.in_(ancestors)
-        )
-    ]
+    ancestors, category_codes = _cpv_scope(session, codes, descendants=descendants)
+    attached = [ClauseVersionCpv.cpv_code.in_(ancestors)]
+    if descendants:
+        attached += [ClauseVersionCpv.cpv_code.startswith(p) for p in _cpv_prefixes(codes)]
+    options = [sa.exists().where(ClauseVersionCpv.version_id == v.id, sa.or_(*attached))]
     if category_codes:
         options.append(
             sa.exists().where(
@@ -1531,9 +1546,10 @@ def _facet_groups(session: Session, query: SearchQuery) -> list[list[str]]:
     if query.category:
         groups.append([search.category_token(query.category)])
     if query.cpv:
-        ancestors, category_codes = _cpv_scope(session, [query.cpv])
+        ancestors, category_codes = _cpv_scope(session, [query.cpv], descendants=True)
         groups.append(
             [search.cpv_token(c) for c in ancestors]
+            + [search.cpv_prefix_token(p) for p in _cpv_prefixes([query.cpv])]
             + [search.category_token(c) for c in category_codes]
         )
     return groups

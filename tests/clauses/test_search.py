@@ -80,7 +80,21 @@ def test_cpv_matches_its_ancestors_and_the_categories_covering_it(db, library):
     assert _codes(db, cpv="30213100-6") == []
 
 
-def test_cpv_of_a_parent_does_not_pull_specific_children(db, load_clauses):
+@pytest.mark.parametrize("q", ["", "désinfectants"])
+def test_cpv_of_a_group_finds_the_clauses_attached_below_it(db, load_clauses, q):
+    # A catering clause attached to 30213100-6 (portable computers): no category links it to
+    # the IT codes, only its CPV code does.
+    from tests.clauses.conftest import clause_data
+
+    load_clauses(clause_data(categories=["catering"], cpv=["30213100-6"], code="CATER-ENV-901"))
+    assert _codes(db, cpv="30213100-6", q=q) == ["CATER-ENV-901"]  # the code itself
+    assert _codes(db, cpv="30210000-4", q=q) == ["CATER-ENV-901"]  # its group
+    assert _codes(db, cpv="30000000-9", q=q) == ["CATER-ENV-901"]  # its division
+    assert _codes(db, cpv="30213200-7", q=q) == []  # a sibling
+    assert _codes(db, cpv="39830000-9", q=q) == []
+
+
+def test_cpv_of_a_parent_and_of_a_child_find_the_same_specific_clause(db, load_clauses):
     from tests.clauses.conftest import clause_data
 
     load_clauses(clause_data(categories=["it-hardware"], cpv=["30213100-6"], code="ITHW-ENV-901"))
