@@ -202,6 +202,14 @@ def _weights_chart(price: int, rows: Iterable[tuple[str, str, int]]) -> dict[str
     return {"bars": bars, "total": total, "ok": total == 100}
 
 
+def _whole(value: Any) -> int:
+    """A weight as the form holds it (int, digits or anything else) as a whole number."""
+    try:
+        return int(str(value).strip()) if value is not None else 0
+    except ValueError:
+        return 0
+
+
 def _cpv_rows(dossier: Dossier, lang: str) -> list[tuple[str, str]]:
     return [(code, cpv_label(code, lang)) for code in [dossier.main_cpv, *dossier.additional_cpv]]
 
@@ -502,6 +510,15 @@ def clauses(dossier_id: int):  # type: ignore[no-untyped-def]
         board.price_weight,
         [(i.code, i.version.text("title", lang), w) for i, w in board.award_weights],
     )
+    # What the form shows adds up to this (the chart shows the saved weights): an undecided
+    # mandatory criterion is shown chosen with its suggested weight, and a form sent back with
+    # errors keeps the values typed. The script of the page updates the same total live.
+    form_total = _whole(price_value) + sum(
+        _whole(row["weight"])
+        for _key, _title, rows in groups
+        for row in rows
+        if row["included"] and row["item"].is_award
+    )
     summary = []
     for name, messages in errors.items():
         for message in messages:
@@ -513,6 +530,7 @@ def clauses(dossier_id: int):  # type: ignore[no-untyped-def]
         groups=groups,
         board=board,
         weights=weights,
+        form_total=form_total,
         price_value=price_value,
         price_errors=errors.get("price_weight", []),
         form_errors=errors.get("", []),

@@ -240,6 +240,41 @@ def test_weights_message_is_clear_when_they_do_not_total_100(client, db, login, 
     assert re.search(r"<button type=\"submit\"[^>]*disabled", documents)
 
 
+def test_the_weights_total_follows_every_save_and_the_form(client, db, login, buyer, ready):
+    login(buyer)
+    codes = ["CLEAN-ENV-951", "CLEAN-ENV-952", "CLEAN-ENV-957"]
+    data = {
+        **_version_fields(db, codes),
+        "c-CLEAN-ENV-951-include": "1",
+        "c-CLEAN-ENV-951-p-share": "NaN",  # refused: nothing is saved
+        "c-CLEAN-ENV-951-p-labels": "eu_ecolabel",
+        "c-CLEAN-ENV-951-p-months": "3",
+        "c-CLEAN-ENV-952-include": "1",
+        "c-CLEAN-ENV-952-p-tolerance": "5",
+        "c-CLEAN-ENV-952-weight": "20",
+        "c-CLEAN-ENV-957-include": "1",
+        "c-CLEAN-ENV-957-weight": "30",
+        "lock_version": str(ready.lock_version),
+        "price_weight": "70",
+    }
+    page = client.post(f"/tenders/{ready.id}/clauses?lang=en", data=data).get_data(as_text=True)
+    # The form keeps what was typed, and its total is given beside the saved one.
+    assert "The weights in this form total 120 points; as saved, they total 100." in page
+    assert "Total 100: ready" in page
+    data["c-CLEAN-ENV-951-p-share"] = "85"
+    saved = client.post(f"/tenders/{ready.id}/clauses?lang=en", data=data, follow_redirects=True)
+    page = saved.get_data(as_text=True)
+    assert "The award weights total 120, not 100." in page
+    assert "Total 120, not 100" in page and "in this form total" not in page
+    overview = client.get(f"/tenders/{ready.id}?lang=en").get_data(as_text=True)
+    assert "Total 120, not 100" in overview and "Total 100: ready" not in overview
+    db.refresh(ready)
+    data.update({"lock_version": str(ready.lock_version), "price_weight": "50"})
+    assert client.post(f"/tenders/{ready.id}/clauses?lang=en", data=data).status_code == 302
+    overview = client.get(f"/tenders/{ready.id}?lang=en").get_data(as_text=True)
+    assert "Total 100: ready" in overview and "Total 120" not in overview
+
+
 def test_removing_a_mandatory_criterion_over_http(client, db, login, buyer, ready):
     login(buyer)
     base = {
