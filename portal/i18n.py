@@ -110,6 +110,12 @@ def format_percent(value: Any) -> str:
     return babel_numbers.format_percent(Decimal(str(value)) / 100, locale=locale)
 
 
+def colon(lang: str | None = None) -> str:
+    """What stands between a label and its value: French typography puts a no-break space
+    before the colon ("Famille : Social"), Dutch and English do not."""
+    return "\u00a0: " if (lang or current_lang()) == "fr" else ": "
+
+
 def path_without_lang() -> str:
     """The current path and query string without ``lang``, for the language switch links."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
@@ -162,6 +168,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         loc=localized,
+        colon=colon,
         current_lang=current_lang,
         path_without_lang=path_without_lang,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

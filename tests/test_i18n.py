@@ -89,3 +89,12 @@ def test_extraction_covers_the_shared_layout():
 )
 def test_layout_is_translated(client, lang, text):
     assert text.encode() in client.get(f"/?lang={lang}").data
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("fr", "\u00a0: "), ("nl", ": "), ("en", ": ")])
+def test_label_and_value_are_separated_as_each_language_writes_it(client, lang, separator):
+    # French typography puts a no-break space before the colon; the error summary shows it.
+    page = client.post(f"/login?lang={lang}", data={"email": "", "password": ""})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"</a>{separator}" in text

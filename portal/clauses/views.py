@@ -41,7 +41,7 @@ from portal.clauses.vocabulary import (
 from portal.db import get_session
 from portal.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from portal.forms import choices
-from portal.i18n import _, current_lang, localized
+from portal.i18n import _, colon, current_lang, localized
 from portal.pagination import page_number
 from portal.reference.services import cpv_label, list_categories
 from portal.reference.views import CATEGORY_PANELS
@@ -542,7 +542,7 @@ def submit(version_id: int):  # type: ignore[no-untyped-def]
         for field, messages in exc.as_json().items():
             for message in messages:
                 label = labels.get(field, "")
-                flash(f"{label}: {message}" if label else message, "error")
+                flash(f"{label}{colon()}{message}" if label else message, "error")
         flash(_("The draft was not sent to review: complete it first."), "error")
     else:
         session.commit()
