@@ -55,12 +55,12 @@ def _lang() -> str:
     return current_lang()
 
 
-def threshold_json(threshold: Threshold) -> dict[str, Any]:
+def threshold_json(threshold: Threshold, role: str | None = None) -> dict[str, Any]:
     return {
         "regime": threshold.regime,
         "regime_label": messages.regime_label(threshold.regime),
         "kind": threshold.kind.value,
-        "label": str(messages.THRESHOLD_KIND_LABELS[threshold.kind]),
+        "label": messages.threshold_label(threshold.kind, role),
         "amount": _amount(threshold.amount),
         "valid_from": threshold.valid_from.isoformat(),
         "valid_to": threshold.valid_to.isoformat() if threshold.valid_to else None,
@@ -75,8 +75,8 @@ def threshold_json(threshold: Threshold) -> dict[str, Any]:
 def thresholds_json(applicable: ApplicableThresholds) -> dict[str, Any]:
     return {
         "on_date": applicable.on_date.isoformat(),
-        "eu": threshold_json(applicable.eu),
-        "divide_or_explain": threshold_json(applicable.divide_or_explain),
+        "eu": threshold_json(applicable.eu, "eu"),
+        "divide_or_explain": threshold_json(applicable.divide_or_explain, "divide_or_explain"),
         "accepted_invoice": threshold_json(applicable.accepted_invoice),
         "negotiated": threshold_json(applicable.negotiated),
     }

@@ -289,3 +289,15 @@ def test_the_proposals_list_the_thresholds_by_role_in_dutch(
     assert "Wet van 17 juni 2016 art. 92" in summary
     for english in RAW_ENGLISH:
         assert english not in summary, english
+
+
+def test_the_api_labels_the_thresholds_in_the_language_of_the_request(client, thresholds):
+    from tests.lots.test_api import body, post
+
+    data = post(client, body(), lang="fr").get_json()["thresholds"]
+    assert data["eu"]["label"] == "Seuil européen applicable à ce marché"
+    assert data["divide_or_explain"]["label"].startswith("Seuil « diviser ou motiver »")
+    assert data["eu"]["regime_label"] == "Directive 2014/24/UE (marchés publics)"
+    assert data["accepted_invoice"]["regime_label"] == "Droit belge"
+    assert data["eu"]["legal_act_label"].startswith("Règlement délégué (UE)")
+    assert data["eu"]["source_label"] == "Source secondaire : à vérifier dans le texte officiel"
