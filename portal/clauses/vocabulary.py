@@ -173,7 +173,7 @@ class Evidence(enum.StrEnum):
     staff_list = "staff_list"
     #: A plan or method statement (logistics plan, insertion plan...).
     plan = "plan"
-    #: Invoices, delivery notes or purchase records.
+    #: Supporting records: invoices, delivery notes, purchase or staff records, logs.
     records = "records"
     #: A periodic report during execution.
     report = "report"
@@ -195,7 +195,7 @@ EVIDENCE_TITLES = {
     Evidence.technical_file: _l("Technical file"),
     Evidence.staff_list: _l("Staff list"),
     Evidence.plan: _l("Plan or method statement"),
-    Evidence.records: _l("Invoices or delivery records"),
+    Evidence.records: _l("Supporting records"),
     Evidence.report: _l("Periodic report"),
     Evidence.inspection: _l("Inspection by the buyer"),
     Evidence.register: _l("Public register or database"),
