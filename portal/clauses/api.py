@@ -251,7 +251,8 @@ add_schemas(
                 "text": {
                     **_LOC,
                     "description": "Plain text; paragraphs separated by a blank line; "
-                    "parameters as {{ name }}.",
+                    "parameters as {{ name }}; a word agreeing with a whole-number parameter "
+                    "as {{ name | singular | plural }}.",
                 },
                 "parameters": {
                     "type": "array",

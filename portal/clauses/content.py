@@ -168,6 +168,10 @@ _MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"text\.(\w\w) uses undeclared parameters: (.+)$"), "undeclared"),
     (re.compile(r"text\.(\w\w) does not use the declared parameters: (.+)$"), "unused"),
     (re.compile(r"text\.(\w\w) has a malformed placeholder"), "malformed"),
+    (
+        re.compile(r"text\.(\w\w): a word can only agree with a whole-number parameter, not (.+)$"),
+        "agree_whole",
+    ),
     (re.compile(r"numeric parameters need min and max"), "need_min_max"),
     (re.compile(r"min is greater than max"), "min_gt_max"),
     (re.compile(r"a percentage lies between 0 and 100"), "percentage"),
@@ -215,6 +219,9 @@ def _message(key: str, match: re.Match[str]) -> Any:
             "The text does not use these declared parameters: %(names)s.", names=g[1]
         ),
         "malformed": lambda: _l("The text has a malformed {{ parameter }} placeholder."),
+        "agree_whole": lambda: _l(
+            "A word can only agree with a whole-number parameter, not with %(names)s.", names=g[1]
+        ),
         "need_min_max": lambda: _l("A number needs a minimum and a maximum."),
         "min_gt_max": lambda: _l("The minimum is greater than the maximum."),
         "percentage": lambda: _l("A percentage lies between 0 and 100."),
@@ -396,7 +403,8 @@ def missing_languages(data: dict[str, Any]) -> list[str]:
 def search_text(version: Any, lang: str) -> tuple[str, str]:
     """Title and text of one language for the search index, placeholders replaced by labels."""
     labels = {p["name"]: (p.get("label") or {}).get(lang, "") for p in version.parameters or []}
-    text = schema.PLACEHOLDER.sub(lambda m: labels.get(m.group(1), ""), version.text("text", lang))
+    text = schema.PLURAL.sub(lambda m: f"{m.group(2)} {m.group(3)}", version.text("text", lang))
+    text = schema.PLACEHOLDER.sub(lambda m: labels.get(m.group(1), ""), text)
     return version.text("title", lang), text
 
 

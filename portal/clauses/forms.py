@@ -238,7 +238,9 @@ ClauseForm = _with_localized(
             long=True,
             description=_l(
                 "Plain text as it goes into the tender documents. Separate paragraphs with a "
-                "blank line; write parameters as {{ name }}."
+                "blank line; write parameters as {{ name }}. A word that agrees with a "
+                "whole number is written {{ name | singular | plural }}, for example "
+                "{{ references | reference | references }}."
             ),
         ),
         "parameters": FieldList(FormField(ParameterForm), min_entries=0),

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel import numbers
+from babel import Locale, numbers
 from babel.lists import format_list
 
-from portal.clauses.schema import PLACEHOLDER
+from portal.clauses.schema import PLACEHOLDER, PLURAL
 from portal.clauses.vocabulary import ParamType
 
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
@@ -177,7 +177,24 @@ def render_text(
             return match.group(0)
         return format_value(p, filled.get(name), lang)
 
-    return PLACEHOLDER.sub(replace, text)
+    def agree(match: Any) -> str:
+        name, singular, plural = match.groups()
+        if name not in by_name:
+            return match.group(0)
+        return plural_word(filled.get(name), singular, plural, lang)
+
+    return PLACEHOLDER.sub(replace, PLURAL.sub(agree, text))
+
+
+def plural_word(count: Any, singular: str, plural: str, lang: str) -> str:
+    """The form of a word that agrees with ``count`` in ``lang`` (CLDR plural rules: French
+    takes the singular for 0 and 1, Dutch and English for 1 only). No count: the plural."""
+    try:
+        number = Decimal(str(count))
+    except (InvalidOperation, ValueError):
+        return plural
+    rule = Locale.parse(LOCALES.get(lang, "fr_BE")).plural_form
+    return singular if rule(number) == "one" else plural
 
 
 def paragraphs(text: str) -> list[str]:

@@ -64,6 +64,9 @@ CATEGORY_PREFIXES = {
 GENERIC_PREFIX = "GEN"
 CODE_PATTERN = re.compile(r"^([A-Z]{3,6})-(ENV|SOC|ETH|ASD|SME|INN)-(\d{3})$")
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+#: A word that agrees with a whole-number parameter: ``{{ references | référence | références }}``
+#: gives the singular or the plural form by the value and the language's plural rules.
+PLURAL = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\|\s*([^|{}]+?)\s*\|\s*([^|{}]+?)\s*\}\}")
 #: Anything that looks like markup or template logic is refused: clause texts are plain text.
 FORBIDDEN_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|\{%|%\}|\{#|javascript:", re.IGNORECASE)
 MAX_TEXT = 8000
@@ -307,7 +310,14 @@ class ClauseFile(_Strict):
         declared = [p.name for p in self.parameters]
         if len(set(declared)) != len(declared):
             raise ValueError("parameter names must be unique")
+        whole = {p.name for p in self.parameters if p.type == ParamType.integer}
         for lang in LANGS:
+            agreeing = {m[0] for m in PLURAL.findall(self.text.get(lang))}
+            if agreeing - whole:
+                raise ValueError(
+                    f"text.{lang}: a word can only agree with a whole-number parameter, not "
+                    f"{', '.join(sorted(agreeing - whole))}"
+                )
             used = set(PLACEHOLDER.findall(self.text.get(lang)))
             if used - set(declared):
                 raise ValueError(
@@ -319,7 +329,7 @@ class ClauseFile(_Strict):
                     f"text.{lang} does not use the declared parameters: "
                     f"{', '.join(sorted(set(declared) - used))}"
                 )
-            rest = PLACEHOLDER.sub("", self.text.get(lang))
+            rest = PLACEHOLDER.sub("", PLURAL.sub("", self.text.get(lang)))
             if "{{" in rest or "}}" in rest:
                 raise ValueError(f"text.{lang} has a malformed placeholder")
         return self

@@ -58,6 +58,9 @@ def _mutations():  # type: ignore[no-untyped-def]
     def malformed(d):  # type: ignore[no-untyped-def]
         d["text"]["fr"] += " {{ 7*7 }}"
 
+    def agreeing_with_a_percentage(d):  # type: ignore[no-untyped-def]
+        d["text"]["nl"] += " {{ share | procent | procenten }}"
+
     def min_above_max(d):  # type: ignore[no-untyped-def]
         d["parameters"][0]["min"] = 90
         d["parameters"][0]["max"] = 60
@@ -94,6 +97,11 @@ def _mutations():  # type: ignore[no-untyped-def]
         (undeclared, "Text of the clause (Dutch)", "not declared: unknown"),
         (unused, "Text of the clause (English)", "does not use these declared parameters"),
         (malformed, "Text of the clause (French)", "malformed"),
+        (
+            agreeing_with_a_percentage,
+            "Text of the clause (Dutch)",
+            "A word can only agree with a whole-number parameter, not with share.",
+        ),
         (min_above_max, "Parameter 1", "The minimum is greater than the maximum."),
         (default_out_of_range, "Parameter 3", "between the minimum and the maximum"),
         (bad_name, "Name in the text", "Use lower-case letters, digits and underscores"),
