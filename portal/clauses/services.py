@@ -1643,6 +1643,78 @@ class Workspace:
     translations: list[TranslationGap]
     versions: dict[int, ClauseVersion]
     users: dict[int, User]
+    overview: LibraryOverview
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Published clauses of one category in the families looked at, per ambition level."""
+
+    category: ProcurementCategory
+    counts: dict[Ambition, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class LibraryOverview:
+    """The library at a glance for a helpdesk member: coverage per category and the feedback
+    of the last twelve months by kind (the workspace's charts)."""
+
+    rows: list[CoverageRow]
+    feedback: dict[FeedbackKind, int]
+
+    @property
+    def widest(self) -> int:
+        return max((row.total for row in self.rows), default=0) or 1
+
+    @property
+    def feedback_widest(self) -> int:
+        return max(self.feedback.values(), default=0) or 1
+
+    @property
+    def empty_categories(self) -> list[ProcurementCategory]:
+        return [row.category for row in self.rows if row.total == 0]
+
+
+FEEDBACK_WINDOW = timedelta(days=365)
+
+
+def library_overview(
+    session: Session, families: Sequence[Family], *, today: date | None = None
+) -> LibraryOverview:
+    """Published clauses per category and ambition, and feedback per kind over the last year,
+    for these families (two grouped queries)."""
+    today = today or date.today()
+    v = ClauseVersion
+    counted = session.exec(
+        select(ClauseVersionCategory.category_id, v.ambition, sa.func.count())
+        .join(v, v.id == ClauseVersionCategory.version_id)
+        .where(v.status == VersionStatus.published, v.family.in_(families))
+        .group_by(ClauseVersionCategory.category_id, v.ambition)
+    ).all()
+    by_category: dict[int, dict[Ambition, int]] = {}
+    for category_id, ambition, count in counted:
+        by_category.setdefault(category_id, {})[Ambition(ambition)] = int(count)
+    categories = session.exec(
+        select(ProcurementCategory).order_by(ProcurementCategory.position, ProcurementCategory.code)
+    ).all()
+    rows = [
+        CoverageRow(c, {a: by_category.get(c.id, {}).get(a, 0) for a in Ambition})
+        for c in categories
+    ]
+    since = datetime.combine(today - FEEDBACK_WINDOW, time.min, tzinfo=UTC)
+    kinds = dict(
+        session.exec(
+            select(ClauseFeedback.kind, sa.func.count())
+            .where(ClauseFeedback.family.in_(families), ClauseFeedback.created_at >= since)
+            .group_by(ClauseFeedback.kind)
+        ).all()
+    )
+    feedback = {k: int(kinds.get(k, 0)) for k in FeedbackKind}
+    return LibraryOverview(rows, feedback)
 
 
 GUIDANCE_MAX_AGE = timedelta(days=365)
@@ -1716,6 +1788,7 @@ def workspace(session: Session, *, actor: Any, today: date | None = None) -> Wor
         translations=gaps,
         versions=versions,
         users=users_by_id(session, user_ids),
+        overview=library_overview(session, families, today=today),
     )
 
 

@@ -696,6 +696,7 @@ def workspace():  # type: ignore[no-untyped-def]
         can_process=can(current_user, Permission.process_feedback),
         language_titles=LANGUAGE_TITLES,
         feedback_status=FeedbackStatus,
+        ambitions=list(Ambition),
     )
 
 

@@ -363,3 +363,40 @@ def test_award_weight_uses_the_plural_form_of_its_number(
     )
     page = client.get(f"/clauses/CLEAN-ENV-902?lang={lang}").data.decode()
     assert expected in page
+
+
+def test_workspace_shows_the_library_at_a_glance(client, db, library, curator, buyer, login):
+    from portal.clauses.models import FeedbackKind
+    from portal.clauses.vocabulary import Ambition, Family
+
+    published = {v.code: v for v in db.exec(select(ClauseVersion)).all()}
+    services.give_feedback(
+        db,
+        actor=buyer,
+        version_id=published["CLEAN-ENV-901"].id,
+        kind="market_failed",
+        body="Aucun fournisseur ne proposait le label.",
+    )
+    services.give_feedback(
+        db, actor=buyer, version_id=published["GEN-SOC-901"].id, kind="used_ok", body=""
+    )
+    db.commit()
+
+    overview = services.library_overview(db, [Family.environmental])
+    rows = {row.category.code: row for row in overview.rows}
+    expected = {a: 0 for a in Ambition}
+    for code in ("CLEAN-ENV-901", "CLEAN-ENV-902"):
+        expected[published[code].ambition] += 1
+    assert rows["cleaning"].counts == expected and rows["cleaning"].total == 2
+    assert rows["catering"].total == 0  # only the social clause is written for catering
+    assert len(rows) == 17 and "catering" in {c.code for c in overview.empty_categories}
+    # Feedback is counted in the families looked at: the social feedback is not.
+    assert overview.feedback[FeedbackKind.market_failed] == 1
+    assert overview.feedback[FeedbackKind.used_ok] == 0
+
+    login(curator)
+    page = client.get("/helpdesk/clauses?lang=fr").data.decode()
+    assert "La bibliothèque en un coup d’œil" in page
+    assert "16 catégories n’ont encore aucune clause." in page
+    section = page[page.index('id="overview"') :]
+    assert "cov-base" in section and "fb-market_failed" in section
