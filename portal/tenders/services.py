@@ -50,7 +50,7 @@ from portal.documents import (
 )
 from portal.documents.render import TEMPLATE_FIELD
 from portal.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from portal.i18n import _l
+from portal.i18n import _l, format_money
 from portal.lots.rules import ContractType
 from portal.pagination import Page, paginate
 from portal.reference import services as reference
@@ -423,9 +423,100 @@ def _clean_dossier_data(
             err("reference", _l("Another dossier of this authority already uses this reference."))
     clean["reference"] = ref
 
+    if clean.get("procedure") is IntendedProcedure.accepted_invoice and value and not errors:
+        limits = procedure_thresholds(session, authority_id, clean["contract_type"], when or today)
+        if limits is not None and value >= limits.accepted_invoice.amount:
+            err(
+                "procedure",
+                _l(
+                    "An accepted invoice is only allowed for contracts below %(ceiling)s "
+                    "excluding VAT (law of 17 June 2016, art. 92); this one is estimated at "
+                    "%(value)s. Choose another procedure.",
+                    ceiling=format_money(limits.accepted_invoice.amount),
+                    value=format_money(value),
+                ),
+            )
+
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def procedure_thresholds(
+    session: Session, authority_id: int, contract_type: Any, on_date: date
+) -> Any:
+    """The thresholds of :mod:`portal.lots.rules` in force for the authority, or ``None``."""
+    from portal.lots.rules import NoThresholdInForce, ThresholdDataError, thresholds_in_force
+    from portal.lots.services import current_thresholds  # the lots domain owns the figures
+    from portal.reference.models import AuthorityKind
+
+    authority = session.get(ContractingAuthority, authority_id)
+    if authority is None or contract_type is None:
+        return None
+    try:
+        return thresholds_in_force(
+            current_thresholds(session),
+            on_date,
+            contract_type=ContractType(contract_type),
+            authority_kind=AuthorityKind(authority.kind),
+        )
+    except (NoThresholdInForce, ThresholdDataError, ValueError):
+        return None
+
+
+def procedure_warnings(session: Session, dossier: Dossier) -> list[Any]:
+    """Where the intended procedure does not fit the dossier's estimated value (not blocking).
+
+    The figures are the thresholds data of :mod:`portal.lots.rules`, on the planned publication
+    date (else today).
+    """
+    value = Decimal(dossier.estimated_value or 0)
+    limits = procedure_thresholds(
+        session,
+        dossier.authority_id,
+        dossier.contract_type,
+        dossier.publication_date or brussels_today(),
+    )
+    if limits is None or not value:
+        return []
+    procedure = IntendedProcedure(dossier.procedure)
+    shown = format_money(value)
+    found: list[Any] = []
+    if procedure is IntendedProcedure.accepted_invoice and value >= limits.accepted_invoice.amount:
+        found.append(
+            _l(
+                "The procedure is an accepted invoice, which is only allowed below %(ceiling)s "
+                "excluding VAT (law of 17 June 2016, art. 92), but the estimated value is "
+                "%(value)s. Choose another procedure in the dossier.",
+                ceiling=format_money(limits.accepted_invoice.amount),
+                value=shown,
+            )
+        )
+    elif (
+        procedure is IntendedProcedure.negotiated_without_publication
+        and value >= limits.negotiated.amount
+    ):
+        found.append(
+            _l(
+                "The procedure is a negotiated procedure without prior publication, which its "
+                "value only justifies below %(ceiling)s excluding VAT (law of 17 June 2016, art. "
+                "42 §1 1° a) ii), but the estimated value is %(value)s. Check that another "
+                "ground of art. 42 applies, or choose another procedure.",
+                ceiling=format_money(limits.negotiated.amount),
+                value=shown,
+            )
+        )
+    elif procedure is IntendedProcedure.negotiated_with_publication and value >= limits.eu.amount:
+        found.append(
+            _l(
+                "The procedure is a negotiated procedure with prior publication, which is only "
+                "allowed below the EU threshold of %(ceiling)s excluding VAT (law of 17 June "
+                "2016, art. 41), but the estimated value is %(value)s. Choose another procedure.",
+                ceiling=format_money(limits.eu.amount),
+                value=shown,
+            )
+        )
+    return found
 
 
 def _audit_value(name: str, value: Any) -> Any:
