@@ -282,9 +282,9 @@ def build_context(
     groups = group_clauses(clauses)
     names = {"fr": authority.name_fr, "nl": authority.name_nl, "en": authority.name_en}
     record = DossierRecord(
-        title=dossier.title,
+        title=dossier.title_in(lang),
         reference=dossier.reference or "",
-        subject=dossier.subject,
+        subject=dossier.subject_in(lang),
         category=getattr(category, f"name_{lang}") or category.name_fr,
         contract_type=dossier.contract_type.value,
         contract_type_label=labels.label("contract_type", dossier.contract_type.value, lang),

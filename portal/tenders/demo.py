@@ -66,6 +66,12 @@ DOSSIERS = [
             "et des crèches de la Commune d'Ixelles, nettoyage périodique des vitres et "
             "fourniture des produits d'entretien et du papier hygiénique, pour une durée de "
             "quatre ans.",
+            "title_nl": "Schoonmaak van de administratieve gebouwen en de gemeentescholen "
+            "2027-2030",
+            "subject_nl": "Dagelijkse schoonmaak van de administratieve gebouwen, de "
+            "basisscholen en de kinderdagverblijven van de gemeente Elsene, periodieke "
+            "glazenwassing en levering van de onderhoudsproducten en het toiletpapier, voor een "
+            "duur van vier jaar.",
             "category": "cleaning",
             "main_cpv": "90910000-9",
             "additional_cpv": ["90919200-4", "90911300-9", "39830000-9", "33760000-5"],
@@ -207,6 +213,10 @@ DOSSIERS = [
             "subject": "Fourniture de 600 ordinateurs portables et de 400 écrans, avec leur "
             "garantie, leur réparation et la reprise des appareils remplacés en vue de leur "
             "réemploi.",
+            "title_nl": "Vernieuwing van het park draagbare computers en beeldschermen",
+            "subject_nl": "Levering van 600 draagbare computers en 400 beeldschermen, met hun "
+            "garantie, hun herstelling en de terugname van de vervangen toestellen met het oog "
+            "op hergebruik.",
             "category": "it-hardware",
             "main_cpv": "30213100-6",
             "additional_cpv": ["30231310-3", "50312000-5"],

@@ -49,6 +49,21 @@ class DossierForm(FlaskForm):
         description=_l("What is bought, in a few sentences. It goes into the documents."),
         render_kw={"maxlength": 5000, "rows": 4},
     )
+    title_nl = StringField(
+        _l("Title of the contract in Dutch"),
+        description=_l(
+            "Required when the documents are in French and Dutch: the Dutch documents print it. "
+            "The title above is then the French one."
+        ),
+        render_kw={"maxlength": 300, "autocomplete": "off", "lang": "nl"},
+    )
+    subject_nl = TextAreaField(
+        _l("Subject in Dutch"),
+        description=_l(
+            "Required when the documents are in French and Dutch and a subject is given."
+        ),
+        render_kw={"maxlength": 5000, "rows": 4, "lang": "nl"},
+    )
     category = SelectField(
         _l("Procurement category"),
         validators=[Required()],
@@ -116,6 +131,8 @@ class DossierForm(FlaskForm):
             for name in (
                 "title",
                 "subject",
+                "title_nl",
+                "subject_nl",
                 "category",
                 "main_cpv",
                 "additional_cpv",

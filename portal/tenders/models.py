@@ -130,6 +130,10 @@ class Dossier(SQLModel, table=True):
     title: str = Field(max_length=300)
     #: What is bought, in a few sentences (goes into the documents).
     subject: str = Field(default="", sa_type=sa.Text)
+    #: Dutch title and subject of a bilingual dossier (``language`` "both"): the Dutch documents
+    #: print them, while ``title`` and ``subject`` are then the French ones.
+    title_nl: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    subject_nl: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
     category_id: int = Field(foreign_key="procurement_categories.id", index=True)
     main_cpv: str = Field(foreign_key="cpv_codes.code", max_length=10)
     #: Further CPV codes of the contract, in the buyer's order.
@@ -157,6 +161,18 @@ class Dossier(SQLModel, table=True):
     @declared_attr  # type: ignore[misc]
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         return {"version_id_col": cls.__table__.c.lock_version}
+
+    def title_in(self, lang: str) -> str:
+        """The title for documents in ``lang``: the Dutch one in Dutch when bilingual."""
+        if lang == "nl" and self.language == DocumentLanguage.both and self.title_nl:
+            return self.title_nl
+        return self.title
+
+    def subject_in(self, lang: str) -> str:
+        """The subject for documents in ``lang``: the Dutch one in Dutch when bilingual."""
+        if lang == "nl" and self.language == DocumentLanguage.both and self.title_nl:
+            return self.subject_nl
+        return self.subject
 
 
 class DossierClause(SQLModel, table=True):

@@ -313,6 +313,22 @@ def _clean_dossier_data(
         err("subject", _l("Use at most %(n)d characters.", n=MAX_SUBJECT))
     clean["subject"] = subject
 
+    # The Dutch title and subject of a bilingual dossier. A caller that does not give them
+    # (older API or CLI data) keeps the stored ones; the documents tab then warns.
+    dutch_given = "title_nl" in data or "subject_nl" in data
+    title_nl = " ".join(str(data.get("title_nl") or "").split())
+    if len(title_nl) > MAX_TITLE:
+        err("title_nl", _l("Use at most %(n)d characters.", n=MAX_TITLE))
+    subject_nl = str(data.get("subject_nl") or "").strip().replace("\r\n", "\n")
+    if len(subject_nl) > MAX_SUBJECT:
+        err("subject_nl", _l("Use at most %(n)d characters.", n=MAX_SUBJECT))
+    if dutch_given:
+        clean["title_nl"] = title_nl
+        clean["subject_nl"] = subject_nl
+    elif current is None:
+        clean["title_nl"] = ""
+        clean["subject_nl"] = ""
+
     category_code = str(data.get("category") or "").strip()
     category = None
     if not category_code:
@@ -380,6 +396,18 @@ def _clean_dossier_data(
             err(name, message)
             clean[name] = None
 
+    if dutch_given and clean.get("language") is DocumentLanguage.both:
+        if not title_nl:
+            err(
+                "title_nl",
+                _l("The documents are in French and Dutch: give the title in Dutch too."),
+            )
+        if subject and not subject_nl:
+            err(
+                "subject_nl",
+                _l("The documents are in French and Dutch: give the subject in Dutch too."),
+            )
+
     if clean.get("contract_type") == ContractType.works and main and not main.startswith("45"):
         err(
             "main_cpv",
@@ -423,7 +451,12 @@ def _clean_dossier_data(
             err("reference", _l("Another dossier of this authority already uses this reference."))
     clean["reference"] = ref
 
-    if clean.get("procedure") is IntendedProcedure.accepted_invoice and value and not errors:
+    if (
+        clean.get("procedure") is IntendedProcedure.accepted_invoice
+        and clean.get("contract_type") is not None
+        and value
+        and "estimated_value" not in errors
+    ):
         limits = procedure_thresholds(session, authority_id, clean["contract_type"], when or today)
         if limits is not None and value >= limits.accepted_invoice.amount:
             err(
@@ -514,6 +547,29 @@ def procedure_warnings(session: Session, dossier: Dossier) -> list[Any]:
                 "2016, art. 41), but the estimated value is %(value)s. Choose another procedure.",
                 ceiling=format_money(limits.eu.amount),
                 value=shown,
+            )
+        )
+    return found
+
+
+def language_warnings(dossier: Dossier) -> list[Any]:
+    """Where the Dutch documents of a bilingual dossier would print French text (not blocking)."""
+    if dossier.language != DocumentLanguage.both:
+        return []
+    found: list[Any] = []
+    if not dossier.title_nl or dossier.title_nl == dossier.title:
+        found.append(
+            _l(
+                "The Dutch title of the dossier is missing or the same as the French one: the "
+                "Dutch documents would print “%(title)s”. Give the Dutch title in the dossier.",
+                title=dossier.title,
+            )
+        )
+    if dossier.subject and (not dossier.subject_nl or dossier.subject_nl == dossier.subject):
+        found.append(
+            _l(
+                "The Dutch subject of the dossier is missing or the same as the French one. "
+                "Give the Dutch subject in the dossier."
             )
         )
     return found

@@ -78,6 +78,8 @@ ACTION_TITLES = {
 FIELD_TITLES = {
     "title": _l("Title"),
     "subject": _l("Subject"),
+    "title_nl": _l("Title in Dutch"),
+    "subject_nl": _l("Subject in Dutch"),
     "category_id": _l("Category"),
     "main_cpv": _l("Main CPV code"),
     "additional_cpv": _l("Additional CPV codes"),
@@ -294,6 +296,8 @@ def edit(dossier_id: int):  # type: ignore[no-untyped-def]
         initial = {
             "title": dossier.title,
             "subject": dossier.subject,
+            "title_nl": dossier.title_nl,
+            "subject_nl": dossier.subject_nl,
             "category": category.code,
             "main_cpv": dossier.main_cpv,
             "additional_cpv": [*dossier.additional_cpv, "", ""],
@@ -366,6 +370,7 @@ def overview(dossier_id: int):  # type: ignore[no-untyped-def]
         problems=services.board_problems(board) + services.lot_problems(session, dossier),
         lot_warnings=services.lot_warnings(session, dossier),
         procedure_warnings=services.procedure_warnings(session, dossier),
+        language_warnings=services.language_warnings(dossier),
         weights=weights,
         documents=documents,
         kind_labels=_kind_labels(),
@@ -681,6 +686,7 @@ def documents(dossier_id: int):  # type: ignore[no-untyped-def]
         problems=problems,
         lot_warnings=services.lot_warnings(session, dossier),
         procedure_warnings=services.procedure_warnings(session, dossier),
+        language_warnings=services.language_warnings(dossier),
         kind_labels=kind_labels,
         pdf=_pdf_enabled(),
         help_url=_help_url(),

@@ -430,6 +430,8 @@ def test_done_when_scenario(client, db, login, buyer, library, publish):
         data={
             "title": "Nettoyage des crèches communales",
             "subject": "Nettoyage quotidien de six crèches.",
+            "title_nl": "Schoonmaak van de gemeentelijke kinderdagverblijven",
+            "subject_nl": "Dagelijkse schoonmaak van zes kinderdagverblijven.",
             "category": "cleaning",
             "main_cpv": "90910000-9",
             "additional_cpv-0": "39830000-9",
