@@ -90,6 +90,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "spécifications techniques.",
         "evidence": "Moyens de preuve",
         "legal": "Base légale : ",
+        # Between two legal bases: French typography puts a space before the semicolon.
+        "legal_sep": " ; ",
         "stage_end": ") : ",
         # 2. exclusion, selection, award
         "sa_title": "Motifs d'exclusion, critères de sélection et critères d'attribution",
@@ -237,6 +239,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ts_none": "In de technische specificaties zijn geen milieu- of sociale eisen opgenomen.",
         "evidence": "Bewijsmiddelen",
         "legal": "Rechtsgrond: ",
+        "legal_sep": "; ",
         "stage_end": "): ",
         "sa_title": "Uitsluitingsgronden, selectiecriteria en gunningscriteria",
         "excl_title": "Uitsluitingsgronden",
@@ -659,7 +662,9 @@ def clause_block(doc: Document, lang: str, var: str, level: int, proof: str) -> 
     else:
         paragraph(doc, [(t[proof], "b")])
     evidence_list(doc, lang, f"{var}.verification")
-    paragraph(doc, [t["legal"], f"{{{{ {var}.legal_basis|join(' ; ') }}}}"], "Reference")
+    paragraph(
+        doc, [t["legal"], f"{{{{ {var}.legal_basis|join('{t['legal_sep']}') }}}}"], "Reference"
+    )
 
 
 def award_block(doc: Document, lang: str) -> None:
@@ -680,7 +685,7 @@ def award_block(doc: Document, lang: str) -> None:
     tag(doc, "endfor")
     paragraph(doc, [(t["evidence"], "b")])
     evidence_list(doc, lang, "c.verification")
-    paragraph(doc, [t["legal"], "{{ c.legal_basis|join(' ; ') }}"], "Reference")
+    paragraph(doc, [t["legal"], f"{{{{ c.legal_basis|join('{t['legal_sep']}') }}}}"], "Reference")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from portal.clauses.content import legal_reference
 from portal.clauses.rendering import paragraphs, render_text
-from portal.clauses.vocabulary import LEGAL_INSTRUMENTS, Family, Placement
+from portal.clauses.vocabulary import Family, Placement
 from portal.documents import labels
 from portal.i18n import _l
 
@@ -479,10 +480,16 @@ def clause_context(
             )
             for v in data["verification"]
         ),
-        legal_basis=tuple(
-            f"{LEGAL_INSTRUMENTS[b['instrument']][lang]}, {_in_lang(b['article'], lang)}"
-            for b in data["legal_basis"]
-        ),
+        legal_basis=tuple(legal_line(b, lang) for b in data["legal_basis"]),
+    )
+
+
+def legal_line(basis: Mapping[str, Any], lang: str) -> str:
+    """One legal basis in ``lang``: the instrument's official title and the article, with its
+    connecting words in ``lang`` ("art. 402 et 403", "art. 402 en 403")."""
+    return legal_reference(
+        {"instrument": basis["instrument"], "article": _in_lang(basis.get("article") or "", lang)},
+        lang,
     )
 
 
