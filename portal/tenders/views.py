@@ -37,7 +37,7 @@ from portal.db import get_session
 from portal.documents import PdfConversionError, builtin, pdf_available
 from portal.errors import NotFound, ValidationError
 from portal.forms import apply_errors, choices, parse_id
-from portal.i18n import _, _l, current_lang, localized, ngettext
+from portal.i18n import _, _l, colon, current_lang, localized, ngettext
 from portal.lots.rules import ContractType
 from portal.reference.models import ContractingAuthority, ProcurementCategory
 from portal.reference.services import cpv_label, list_categories
@@ -525,10 +525,11 @@ def clauses(dossier_id: int):  # type: ignore[no-untyped-def]
         for row in rows
         if row["included"] and row["item"].is_award
     )
-    summary = []
-    for name, messages in errors.items():
-        for message in messages:
-            summary.append((name, message))
+    summary = [
+        (anchor, message)
+        for name, messages in errors.items()
+        for anchor, message in _summary_lines(name, messages, groups)
+    ]
     return _dossier_page(
         "tenders/clauses.html",
         dossier,
@@ -544,6 +545,44 @@ def clauses(dossier_id: int):  # type: ignore[no-untyped-def]
         field_name=services.field_name,
         clause_url=_clause_url,
     )
+
+
+CLAUSE_PART_TITLES = {
+    "weight": _l("Weight"),
+    "justification": _l("Justification of the removal"),
+    "include": _l("Included"),
+    "version": _l("Version"),
+}
+
+
+def _summary_lines(name: str, messages: list[str], groups: list[Any]) -> list[tuple[str, str]]:
+    """The error summary's lines for one field: which clause (code and title) and which of its
+    parameters or parts the message is about, linked to the field."""
+    if name == "price_weight":
+        return [(name, f"{_('Weight of the price')}{colon()}{m}") for m in messages]
+    matches = [
+        row
+        for _key, _title, rows in groups
+        for row in rows
+        if name.startswith(services.field_name(row["item"].code, ""))
+    ]
+    if not matches:
+        return [(name, message) for message in messages]
+    # The longest code wins, should one code begin another one's field names.
+    row = max(matches, key=lambda r: len(r["item"].code))
+    code = row["item"].code
+    part = name[len(services.field_name(code, "")) :]
+    anchor = name
+    label: Any = CLAUSE_PART_TITLES.get(part)
+    for f in row["fields"]:
+        if f.name == name:
+            label, anchor = f.label, f.id
+    if part in ("include", "version") or label is None:
+        anchor = f"clause-{code}"
+    where = f"{code} – {row['title']}"
+    if label:
+        where = f"{where}, {label}"
+    return [(anchor, f"{where}{colon()}{message}") for message in messages]
 
 
 @bp.route("/<int:dossier_id>/clauses/<code>/upgrade", methods=["GET", "POST"])
