@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -22,7 +24,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from sqlmodel import select
 from werkzeug.routing import BuildError
@@ -37,7 +39,7 @@ from portal.db import get_session
 from portal.documents import PdfConversionError, builtin, pdf_available
 from portal.errors import NotFound, ValidationError
 from portal.forms import apply_errors, choices, parse_id
-from portal.i18n import _, _l, colon, current_lang, localized, ngettext
+from portal.i18n import _, _l, colon, current_lang, format_money, localized, ngettext
 from portal.lots.rules import ContractType
 from portal.reference.models import ContractingAuthority, ProcurementCategory
 from portal.reference.services import cpv_label, list_categories
@@ -802,6 +804,11 @@ def pdf(dossier_id: int, document_id: int):  # type: ignore[no-untyped-def]
     return response
 
 
+#: Fields of the history shown as amounts in euro, and as dates, in the reader's locale.
+MONEY_FIELDS = frozenset({"estimated_value"})
+DATE_FIELDS = frozenset({"publication_date"})
+
+
 def _history_value(session: Any, name: str, value: Any, lang: str) -> str:
     if value is None or value == "" or value == []:
         return "—"
@@ -816,8 +823,21 @@ def _history_value(session: Any, name: str, value: Any, lang: str) -> str:
         return DocumentLanguage(value).title
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if name in MONEY_FIELDS:
+        try:
+            return format_money(Decimal(str(value)))
+        except (ArithmeticError, ValueError):
+            return str(value)
+    if name in DATE_FIELDS:
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return format_date(day, "long")
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_history_value(session, k, v, lang)}" for k, v in value.items())
+        return "; ".join(
+            f"{k}{colon(lang)}{_history_value(session, k, v, lang)}" for k, v in value.items()
+        )
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -842,20 +862,19 @@ def _format_values(session: Any, values: Any, parameters: dict[str, Any], lang: 
     """Parameter values as the buyer chose them: labels and formatted values in ``lang``."""
     if not isinstance(values, dict) or not values:
         return "—"
-    # French puts a (non-breaking) space before the colon.
-    colon = "\u00a0: " if lang == "fr" else ": "
+    sep = colon(lang)
     parts = []
     for name, value in values.items():
         definition = parameters.get(name)
         if definition is None:
-            parts.append(f"{name}{colon}{_history_value(session, name, value, lang)}")
+            parts.append(f"{name}{sep}{_history_value(session, name, value, lang)}")
             continue
         label = (definition.get("label") or {}).get(lang) or name
         try:
             text = format_value(definition, value, lang)
         except (KeyError, TypeError, ValueError, ArithmeticError):
             text = _history_value(session, name, value, lang)
-        parts.append(f"{label}{colon}{text}")
+        parts.append(f"{label}{sep}{text}")
     return "; ".join(parts)
 
 
