@@ -75,7 +75,8 @@ DOSSIERS = [
             "category": "cleaning",
             "main_cpv": "90910000-9",
             "additional_cpv": ["90919200-4", "90911300-9", "39830000-9", "33760000-5"],
-            "estimated_value": "1840000",
+            # The total of the lot plan of the lot-split advisor's demo (portal/lots/demo.py).
+            "estimated_value": "2509600",
             "contract_type": "services",
             "procedure": "open",
             "language": "both",
@@ -87,9 +88,10 @@ DOSSIERS = [
             DemoClause("GEN-SME-001", {"turnover_ratio": 1}),
             DemoClause("CLEAN-ENV-001", {"ecolabel_share": 90}),
             DemoClause("CLEAN-ENV-002", {"microfibre_share": 95, "dosing_system": "calibrated"}),
+            # The lot plan keeps window cleaning in the building lots (1-4) and puts the
+            # cleaning products and hygiene supplies in lots of their own (6 and 7).
             DemoClause(
-                "CLEAN-SME-001",
-                {"max_weekly_hours": 150, "separate_lots": ["windows", "carpets"]},
+                "CLEAN-SME-001", {"max_weekly_hours": 150, "separate_lots": ["consumables"]}
             ),
             DemoClause("CLEAN-ENV-003", {"tolerance": 10}, weight=15),
             DemoClause(
@@ -134,15 +136,6 @@ DOSSIERS = [
         },
         publication=date(2027, 5, 3),
         clauses=[
-            DemoClause(
-                "RENO-SME-002",
-                {
-                    "techniques": ["roofing", "joinery", "insulation", "heating"],
-                    "max_order_value": 75000,
-                    "participants": 3,
-                    "order_rule": "cascade",
-                },
-            ),
             DemoClause("RENO-SME-001"),
             DemoClause("RENO-ENV-001", {"indicator": "primary", "energy_target": 90}),
             DemoClause("RENO-ENV-007"),

@@ -178,7 +178,8 @@ def test_demo_has_an_ixelles_template(demo):
 def test_demo_procedure_clauses_reach_section_4_with_their_values(demo):
     cleaning = demo.exec(select(Dossier).where(Dossier.reference == CLEANING_REFERENCE)).one()
     pinned = pinned_clauses(demo, cleaning)
-    assert pinned[0].version.code == "CLEAN-SME-001"  # tender order: the procedure first
+    first = pinned[0]
+    assert first.version.placement.value == "procedure"  # tender order: the procedure first
     document = demo.exec(
         select(GeneratedDocument).where(
             GeneratedDocument.dossier_id == cleaning.id, GeneratedDocument.lang == "fr"
@@ -190,15 +191,26 @@ def test_demo_procedure_clauses_reach_section_4_with_their_values(demo):
         for p in opened.paragraphs
         if p.style.name in ("Heading 1", "Heading 3")
     ]
-    title = pinned[0].version.title_fr
-    at = order.index(("Heading 3", title))
+    at = order.index(("Heading 3", first.version.title_fr))
     section = [text for style, text in order[:at] if style == "Heading 1"][-1]
     assert section == "Modalités de la procédure, lots et accès des PME"
-    assert "150 heures" in "\n".join(p.text for p in opened.paragraphs)
 
     renovation = demo.exec(select(Dossier).where(Dossier.reference == "IXL-2027-RENO-07")).one()
     by_code = {p.version.code: p for p in pinned_clauses(demo, renovation)}
-    assert by_code["RENO-SME-002"].version.placement.value == "procedure"
-    assert by_code["RENO-SME-002"].selection.parameter_values["max_order_value"] == 75000
-    assert by_code["RENO-SME-002"].selection.parameter_values["order_rule"] == "cascade"
     assert by_code["RENO-SME-001"].version.placement.value == "selection"
+
+
+def test_demo_dossiers_do_not_contradict_themselves(demo):
+    cleaning = demo.exec(select(Dossier).where(Dossier.reference == CLEANING_REFERENCE)).one()
+    codes = {p.version.code for p in pinned_clauses(demo, cleaning)}
+    # Window cleaning is part of the building lots: no clause puts it in a lot of its own.
+    sme = next(p for p in pinned_clauses(demo, cleaning) if p.version.code == "CLEAN-SME-001")
+    assert sme.selection.parameter_values["separate_lots"] == ["consumables"]
+    assert "CLEAN-SME-001" in codes
+    assert [str(w) for w in services.lot_warnings(demo, cleaning)] == []
+    renovation = demo.exec(select(Dossier).where(Dossier.reference == "IXL-2027-RENO-07")).one()
+    # Not a framework agreement: no framework clause divided by technique.
+    assert "RENO-SME-002" not in {p.version.code for p in pinned_clauses(demo, renovation)}
+    for dossier in demo.exec(select(Dossier)).all():
+        assert services.procedure_warnings(demo, dossier) == [], dossier.reference
+        assert services.language_warnings(dossier) == [], dossier.reference
