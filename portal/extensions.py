@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager
@@ -25,6 +25,14 @@ class Visitor(AnonymousUserMixin):
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_oversized_bodies() -> None:
+        # Before the CSRF check: a body over the limit that is not parsed as a form (no
+        # form content type) would otherwise be refused as an expired form, not as too large.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length is not None and request.content_length > limit:
+            abort(413)
+
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -117,3 +117,11 @@ def test_login_is_rate_limited(database_url, tmp_path):
     text = blocked.get_data(as_text=True)
     assert "per 1 minute" not in text
     assert "Te veel pogingen" in text
+
+
+def test_oversized_body_that_is_not_a_form_is_too_large_not_an_expired_form(app, csrf_client):
+    client, _ = csrf_client
+    body = b"\0" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    response = client.post("/login?lang=en", data=body, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert b"too large" in response.data and b"expired" not in response.data
