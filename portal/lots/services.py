@@ -1619,6 +1619,13 @@ def lots_section(
     lots_yearly = sum((lot.yearly_value for lot in proposal.lots), Decimal(0))
     contract_cap, contract_max, contract_sme = turnover_suggestions(lots_value, lots_yearly)
     requirement = _decimal(space.options.turnover_requirement)
+    contract_required = required_turnover(
+        contract_cap,
+        contract_sme,
+        lots_yearly,
+        turnover_ratio=turnover_ratio,
+        requirement=requirement,
+    )
     if not state.plan.is_divided:
         text = (state.plan.justification or {}).get(lang) or ""
         if not text and proposal.justification is not None:
@@ -1637,13 +1644,7 @@ def lots_section(
             contract_turnover_max=contract_max,
             contract_turnover_sme=contract_sme,
             contract_turnover_cap=contract_cap,
-            contract_turnover_required=required_turnover(
-                contract_cap,
-                contract_sme,
-                lots_yearly,
-                turnover_ratio=turnover_ratio,
-                requirement=requirement,
-            ),
+            contract_turnover_required=contract_required,
         )
     by_key = space.by_key
     plan_lots = [lot for lot in state.lots if any(by_key[k].lot_id == lot.id for k in by_key)]
@@ -1715,13 +1716,7 @@ def lots_section(
         contract_turnover_max=contract_max,
         contract_turnover_sme=contract_sme,
         contract_turnover_cap=contract_cap,
-        contract_turnover_required=required_turnover(
-            contract_cap,
-            contract_sme,
-            lots_yearly,
-            turnover_ratio=turnover_ratio,
-            requirement=requirement,
-        ),
+        contract_turnover_required=contract_required,
     )
 
 
