@@ -38,6 +38,7 @@ def test_buyer_imports_compares_picks_edits_live_and_saves(page, tmp_path):
 
     page.goto("/tenders/new")
     page.fill("#title", "Nettoyage des bâtiments communaux (lots)")
+    page.fill("#title_nl", "Schoonmaak van de gemeentegebouwen (percelen)")
     page.select_option("#category", "cleaning")
     page.fill("#main_cpv", "90910000-9")
     page.fill("#estimated_value", "2 500 000")
@@ -79,7 +80,7 @@ def test_buyer_imports_compares_picks_edits_live_and_saves(page, tmp_path):
     status = ""
     first.select_option("new")
     status = _wait_for_live_update(page, status)
-    assert status.startswith("Vérifications mises à jour : 7 lots")
+    assert status.startswith("Contrôles mis à jour : 7 lots")
     assert _lot_count(page) == 7
     assert page.evaluate("document.activeElement.name") == name
 
